@@ -1,0 +1,59 @@
+// nn.BatchNorm2d with PyTorch's parameters, buffers and float32 arithmetic,
+// training and eval forward on contiguous NCHW input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace bnlab {
+
+struct Shape4 {
+  std::int64_t n = 1, c = 1, h = 1, w = 1;
+  std::int64_t numel() const { return n * c * h * w; }
+};
+
+struct BatchNormOptions {
+  std::int64_t num_features = 1;
+  double eps = 1e-5;
+  std::optional<double> momentum = 0.1;  // nullopt: cumulative moving average
+  bool affine = true;
+  bool track_running_stats = true;
+};
+
+class BatchNorm2d {
+ public:
+  explicit BatchNorm2d(const BatchNormOptions& options);
+
+  const BatchNormOptions& options() const { return options_; }
+  void train(bool on = true) { training_ = on; }
+  void eval() { training_ = false; }
+  bool is_training() const { return training_; }
+
+  // Forward pass. `output` may be null when only the statistics are wanted
+  // (the experiment), and must otherwise hold shape.numel() floats.
+  // Throws std::invalid_argument on a shape PyTorch would reject.
+  void forward(const float* input, const Shape4& shape, float* output);
+
+  std::vector<float>& weight() { return weight_; }
+  std::vector<float>& bias() { return bias_; }
+  const std::vector<float>& running_mean() const { return running_mean_; }
+  const std::vector<float>& running_var() const { return running_var_; }
+  std::int64_t num_batches_tracked() const { return num_batches_tracked_; }
+
+  // Batch statistics of the last training forward: mean and biased var_sum / n.
+  const std::vector<float>& last_batch_mean() const { return batch_mean_; }
+
+ private:
+  void batch_stats_per_pixel(const float* input, const Shape4& shape);  // H*W == 1
+  void batch_stats_spatial(const float* input, const Shape4& shape);    // H*W > 1
+  void normalize(const float* input, const Shape4& shape, float* output, bool use_batch);
+
+  BatchNormOptions options_;
+  bool training_ = true;
+  std::vector<float> weight_, bias_, running_mean_, running_var_;
+  std::int64_t num_batches_tracked_ = 0;
+  std::vector<float> batch_mean_, batch_var_sum_;  // scratch, sized C
+};
+
+}  // namespace bnlab
