@@ -38,7 +38,7 @@ struct ExperimentSummary {
   std::int64_t steps_done = 0;
   std::vector<float> running_mean, running_var;
   std::int64_t num_batches_tracked = 0;
-  std::vector<double> manual_mean, manual_var;  // NaN where undefined
+  std::vector<double> manual_mean, manual_var;           // NaN where undefined
   double mean_abs_diff_mean = 0, mean_abs_diff_var = 0;  // NaN with no steps
 };
 

@@ -5,15 +5,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bnlab {
 
 // Limits that keep a run within what a browser tab can hold and finish.
-inline constexpr std::int64_t kMaxElementsPerBatch = 1 << 24;        // 64 MiB of float32
+inline constexpr std::int64_t kMaxElementsPerBatch = 1 << 24;  // 64 MiB of float32
 inline constexpr std::int64_t kMaxSteps = 1000000;
-inline constexpr std::int64_t kMaxTotalValues = 2000000000;          // steps * elements per batch
-inline constexpr std::int64_t kMaxTraceValues = 1 << 24;             // steps * channels
+inline constexpr std::int64_t kMaxTotalValues = 2000000000;  // steps * elements per batch
+inline constexpr std::int64_t kMaxTraceValues = 1 << 24;     // steps * channels
 
 struct Seed {
   std::uint64_t bits = 21;  // two's-complement pattern handed to manual_seed
@@ -44,7 +45,19 @@ struct ConfigError {
 
 std::vector<ConfigError> validate(const ExperimentConfig& config);
 
-// Parses a momentum as the article's script does: a number, or "none" (any case).
-std::optional<std::optional<double>> parse_momentum(const std::string& text);
+struct ConfigParse {
+  ExperimentConfig config;  // the defaults, with every field that parsed replaced
+  std::vector<ConfigError> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Builds a config from (field, text) pairs as typed in a command line or URL:
+// integers in decimal, momentum a number or "none" (any case), eps a number.
+// Unknown fields and unparsable text are errors; a config that parses is then
+// validated, so an empty `errors` means the config can run.
+ConfigParse parse_config(const std::vector<std::pair<std::string, std::string>>& fields);
+
+// The allowed range of one field, as the messages and the CLI's help say it.
+std::string describe_range(const std::string& field);
 
 }  // namespace bnlab

@@ -1,0 +1,110 @@
+#include "experiment.h"
+
+#include <cmath>
+#include <limits>
+
+namespace bnlab {
+namespace {
+
+std::string join_messages(const std::vector<ConfigError>& errors) {
+  std::string text;
+  for (const auto& e : errors) text += (text.empty() ? "" : "; ") + e.message;
+  return text;
+}
+
+const std::vector<ConfigError>& require_valid(const std::vector<ConfigError>& errors) {
+  if (!errors.empty()) throw InvalidConfig(errors);
+  return errors;
+}
+
+BatchNormOptions layer_options(const ExperimentConfig& config) {
+  require_valid(validate(config));
+  BatchNormOptions options;
+  options.num_features = config.channels;
+  options.eps = config.eps;
+  options.momentum = config.momentum;
+  return options;
+}
+
+}  // namespace
+
+InvalidConfig::InvalidConfig(std::vector<ConfigError> errors)
+    : std::invalid_argument(join_messages(errors)), errors_(std::move(errors)) {}
+
+void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
+  first_step = 0;
+  steps = 0;
+  const auto capacity = static_cast<std::size_t>(channels * capacity_steps);
+  for (auto* v : {&running_mean, &running_var}) {
+    v->clear();
+    v->reserve(capacity);
+  }
+  for (auto* v : {&manual_mean, &manual_var}) {
+    v->clear();
+    v->reserve(capacity);
+  }
+}
+
+Experiment::Experiment(const ExperimentConfig& config)
+    : config_(config),
+      layer_(layer_options(config)),
+      manual_(config.channels),
+      batch_(static_cast<std::size_t>(config.elements_per_batch())) {
+  generator_.manual_seed(config.seed.bits);
+  // The article draws y = torch.randn(N, C, H, W) once, only for randn_like's
+  // shape; skipping this draw would shift every later number.
+  generator_.randn(batch_.data(), batch_.size());
+}
+
+std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
+  const Shape4 shape{config_.batch, config_.channels, config_.height, config_.width};
+  const std::int64_t hw = config_.height * config_.width;
+  std::int64_t done = 0;
+  if (trace != nullptr && trace->steps == 0) trace->first_step = steps_done_ + 1;
+  while (done < max_steps && !finished()) {
+    generator_.randn(batch_.data(), batch_.size());
+    layer_.forward(batch_.data(), shape, nullptr);
+    manual_.add_batch(batch_.data(), config_.batch, config_.channels, hw);
+    ++steps_done_;
+    ++done;
+    if (trace != nullptr) {
+      const auto& rm = layer_.running_mean();
+      const auto& rv = layer_.running_var();
+      trace->running_mean.insert(trace->running_mean.end(), rm.begin(), rm.end());
+      trace->running_var.insert(trace->running_var.end(), rv.begin(), rv.end());
+      for (const auto& m : manual_.channels()) {
+        trace->manual_mean.push_back(m.mean);
+        trace->manual_var.push_back(m.variance_unbiased());
+      }
+      ++trace->steps;
+    }
+  }
+  return done;
+}
+
+ExperimentSummary Experiment::summary() const {
+  ExperimentSummary s;
+  s.steps_done = steps_done_;
+  s.running_mean = layer_.running_mean();
+  s.running_var = layer_.running_var();
+  s.num_batches_tracked = layer_.num_batches_tracked();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& m : manual_.channels()) {
+    s.manual_mean.push_back(m.count > 0 ? m.mean : nan);
+    s.manual_var.push_back(m.variance_unbiased());
+  }
+  // As the article: |manual - running| on float32 tensors, averaged.
+  double sum_mean = 0, sum_var = 0;
+  for (std::size_t c = 0; c < s.running_mean.size(); ++c) {
+    sum_mean +=
+        std::fabs(static_cast<double>(static_cast<float>(s.manual_mean[c]) - s.running_mean[c]));
+    sum_var +=
+        std::fabs(static_cast<double>(static_cast<float>(s.manual_var[c]) - s.running_var[c]));
+  }
+  const double channels = static_cast<double>(s.running_mean.size());
+  s.mean_abs_diff_mean = sum_mean / channels;
+  s.mean_abs_diff_var = sum_var / channels;
+  return s;
+}
+
+}  // namespace bnlab
