@@ -58,22 +58,28 @@ void BatchNorm2d::batch_stats_spatial(const float* input, const Shape4& shape) {
   }
 }
 
-void BatchNorm2d::forward(const float* input, const Shape4& shape, float* output) {
+std::string BatchNorm2d::check_input(const Shape4& shape) const {
   if (shape.c != options_.num_features) {
-    throw std::invalid_argument("expected " + std::to_string(options_.num_features) +
-                                " channels, got " + std::to_string(shape.c));
+    return "expected " + std::to_string(options_.num_features) + " channels, got " +
+           std::to_string(shape.c);
   }
   if (shape.n < 1 || shape.h < 1 || shape.w < 1) {
-    throw std::invalid_argument("batch, height and width must be at least 1");
+    return "batch, height and width must be at least 1";
+  }
+  if (training_ && shape.n * shape.h * shape.w < 2) {
+    return "Expected more than 1 value per channel when training, got input size torch.Size([" +
+           std::to_string(shape.n) + ", " + std::to_string(shape.c) + ", " +
+           std::to_string(shape.h) + ", " + std::to_string(shape.w) + "])";
+  }
+  return "";
+}
+
+void BatchNorm2d::forward(const float* input, const Shape4& shape, float* output) {
+  if (const std::string problem = check_input(shape); !problem.empty()) {
+    throw std::invalid_argument(problem);
   }
   const bool use_batch = training_ || !options_.track_running_stats;
   const std::int64_t count = shape.n * shape.h * shape.w;
-  if (training_ && count < 2) {
-    throw std::invalid_argument(
-        "Expected more than 1 value per channel when training, got input size torch.Size([" +
-        std::to_string(shape.n) + ", " + std::to_string(shape.c) + ", " + std::to_string(shape.h) +
-        ", " + std::to_string(shape.w) + "])");
-  }
   if (use_batch) {
     if (shape.h * shape.w == 1) {
       batch_stats_per_pixel(input, shape);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace bnlab {
@@ -29,6 +30,10 @@ class BatchNorm2d {
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
   bool is_training() const { return training_; }
+
+  // Why forward would reject this shape, or "" when it would not. Lets callers
+  // that cannot catch C++ exceptions (WebAssembly by default) check first.
+  std::string check_input(const Shape4& shape) const;
 
   // Forward pass. `output` may be null when only the statistics are wanted
   // (the experiment), and must otherwise hold shape.numel() floats.

@@ -5,6 +5,7 @@
 // (wasm_pre.js) turns the latter into JavaScript Errors.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
+#include <malloc.h>
 
 #include <exception>
 #include <string>
@@ -95,6 +96,10 @@ val limits() {
   return out;
 }
 
+// Bytes malloc has handed out and not had back: lets tests show that deleted
+// embind objects free everything (the wasm memory itself never shrinks).
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
 val run_cli(const val& args) {
   const bnlab::CliResult r = bnlab::run_cli(emscripten::vecFromJSArray<std::string>(args));
   val out = val::object();
@@ -149,22 +154,22 @@ class JsBatchNorm2d {
 
   val forward(const val& input, const val& shape) {
     val out = val::object();
-    try {
-      const bnlab::Shape4 s{dimension(shape[0]), dimension(shape[1]), dimension(shape[2]),
-                            dimension(shape[3])};
-      const std::vector<float> x = emscripten::convertJSArrayToNumberVector<float>(input);
-      if (s.n < 1 || s.c < 1 || s.h < 1 || s.w < 1 ||
-          static_cast<std::int64_t>(x.size()) != s.numel()) {
-        out.set("error", std::string("input has ") + std::to_string(x.size()) +
-                             " values; the shape needs " + std::to_string(s.numel()));
-        return out;
-      }
-      std::vector<float> y(x.size());
-      layer_.forward(x.data(), s, y.data());
-      out.set("output", copy_out(y));
-    } catch (const std::exception& e) {
-      out.set("error", std::string(e.what()));
+    const bnlab::Shape4 s{dimension(shape[0]), dimension(shape[1]), dimension(shape[2]),
+                          dimension(shape[3])};
+    const std::vector<float> x = emscripten::convertJSArrayToNumberVector<float>(input);
+    if (s.n < 1 || s.c < 1 || s.h < 1 || s.w < 1 ||
+        static_cast<std::int64_t>(x.size()) != s.numel()) {
+      out.set("error", std::string("input has ") + std::to_string(x.size()) +
+                           " values; the shape needs " + std::to_string(s.numel()));
+      return out;
     }
+    if (const std::string problem = layer_.check_input(s); !problem.empty()) {
+      out.set("error", problem);
+      return out;
+    }
+    std::vector<float> y(x.size());
+    layer_.forward(x.data(), s, y.data());
+    out.set("output", copy_out(y));
     return out;
   }
 
@@ -231,6 +236,7 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
   emscripten::function("validateConfig", &validate_config);
   emscripten::function("limits", &limits);
   emscripten::function("runCli", &run_cli);
+  emscripten::function("heapBytesInUse", &heap_bytes_in_use);
 
   emscripten::class_<JsExperiment>("Experiment")
       .constructor<val>()
