@@ -1,0 +1,145 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core,
+// a static server for dist/, and a page wrapper that records console errors,
+// page errors, dialogs and every request that leaves the page's origin.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const dist = join(repo, "dist");
+export const screenshotDir = join(repo, "tests/browser/screenshots");
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+export function requireBuild() {
+  for (const file of ["index.html", "batchnorm-lab.html"]) {
+    if (!existsSync(join(dist, file))) {
+      throw new Error(`dist/${file} is missing: run \`npm run build\` before the browser tests`);
+    }
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  }
+}
+
+// One browser and one server for a test file.
+export async function setup() {
+  requireBuild();
+  // playwright-core gives each launch a fresh, temporary profile.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const { server, url } = await serve({ root: dist, port: 0, host: "127.0.0.1" });
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  return {
+    browser,
+    base,
+    singleFileUrl: pathToFileURL(join(dist, "batchnorm-lab.html")).href,
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+// A fresh context and page with everything recorded in `log`.
+export async function openPage(
+  env,
+  url,
+  { width = 1280, height = 900, colorScheme = "light", permissions = [] } = {},
+) {
+  const context = await env.browser.newContext({
+    viewport: { width, height },
+    colorScheme,
+    acceptDownloads: true,
+  });
+  if (permissions.length) await context.grantPermissions(permissions, { origin: env.base });
+  const page = await context.newPage();
+  const log = {
+    consoleErrors: [],
+    pageErrors: [],
+    dialogs: [],
+    foreignRequests: [],
+    requests: [],
+    failed: [],
+  };
+  const pageUrl = new URL(url);
+  const allowed = (u) => {
+    const r = new URL(u);
+    if (r.protocol === "data:" || r.protocol === "blob:") return true;
+    if (pageUrl.protocol === "file:")
+      return r.protocol === "file:" && r.pathname === pageUrl.pathname;
+    return r.origin === pageUrl.origin;
+  };
+  page.on("console", (msg) => {
+    if (msg.type() === "error") log.consoleErrors.push(msg.text());
+  });
+  page.on("pageerror", (error) => log.pageErrors.push(String(error)));
+  page.on("dialog", async (dialog) => {
+    log.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  context.on("request", (request) => {
+    log.requests.push(request.url());
+    if (!allowed(request.url())) log.foreignRequests.push(request.url());
+  });
+  context.on("requestfailed", (request) =>
+    log.failed.push(`${request.url()} ${request.failure()?.errorText}`),
+  );
+  context.on("response", (response) => {
+    if (response.status() >= 400) log.failed.push(`${response.url()} HTTP ${response.status()}`);
+  });
+  await page.goto(url);
+  return { context, page, log };
+}
+
+// Waits until the run has finished (the page sets data-status on <html>).
+export async function waitFinished(page, timeout = 60000) {
+  await page.waitForFunction(() => document.documentElement.dataset.status === "finished", null, {
+    timeout,
+  });
+}
+
+export function articleText(page) {
+  return page.locator('[data-testid="article-output"]').textContent();
+}
+
+export function assertClean(assert, log, { allowConsoleErrors = [] } = {}) {
+  const errors = log.consoleErrors.filter((e) => !allowConsoleErrors.some((re) => re.test(e)));
+  assert.deepEqual(errors, [], "console errors");
+  assert.deepEqual(log.pageErrors, [], "uncaught page errors");
+  assert.deepEqual(log.dialogs, [], "dialogs");
+  assert.deepEqual(log.foreignRequests, [], "requests outside the page's origin");
+  assert.deepEqual(log.failed, [], "failed requests");
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export function fixtures() {
+  return JSON.parse(readFileSync(join(repo, "tests/fixtures/experiments.json"), "utf8"));
+}
+
+// The query string for a fixture's config, as the page writes it.
+export function queryFor(config) {
+  const q = new URLSearchParams();
+  for (const k of ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"]) {
+    q.set(k, k === "momentum" && config[k] === null ? "none" : String(config[k]));
+  }
+  return q.toString();
+}

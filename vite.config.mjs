@@ -1,0 +1,82 @@
+// Vite config for the page in web/.
+//
+//   vite build                    -> dist/ (static site, relative paths, worker as its own file)
+//   vite build --mode singlefile  -> dist/batchnorm-lab.html (everything inlined, works from file://)
+//   vite                          -> dev server
+//
+// The WebAssembly module is Emscripten's classic-script factory
+// (build/wasm/batchnorm_lab.js, wasm inlined as base64). The worker imports it
+// through the virtual module "virtual:batchnorm-lab-factory", whose default
+// export is the factory's source text; the worker evaluates it. This works the
+// same in the multi-file build, in the single file and under the dev server.
+// BNLAB_WASM_JS=<path> points it at another file with the same API.
+import { readFileSync, existsSync } from "node:fs";
+import { resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+import { viteSingleFile } from "vite-plugin-singlefile";
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+const webRoot = resolve(repoRoot, "web");
+const factoryPath = resolve(repoRoot, process.env.BNLAB_WASM_JS || "build/wasm/batchnorm_lab.js");
+const FACTORY_ID = "virtual:batchnorm-lab-factory";
+const RESOLVED_FACTORY_ID = "\0" + FACTORY_ID;
+
+function batchNormLabFactory() {
+  return {
+    name: "batchnorm-lab-factory",
+    resolveId(id) {
+      return id === FACTORY_ID ? RESOLVED_FACTORY_ID : null;
+    },
+    load(id) {
+      if (id !== RESOLVED_FACTORY_ID) return null;
+      if (!existsSync(factoryPath)) {
+        this.error(
+          `${factoryPath} is missing: run \`npm run build:wasm\` first ` +
+            "(or set BNLAB_WASM_JS to a module with the same API).",
+        );
+      }
+      this.addWatchFile(factoryPath);
+      const text = readFileSync(factoryPath, "utf8");
+      return `export default ${JSON.stringify(text)};`;
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const singleFile = mode === "singlefile";
+  return {
+    root: webRoot,
+    base: "./",
+    publicDir: false,
+    plugins: [
+      batchNormLabFactory(),
+      ...(singleFile
+        ? [viteSingleFile({ outputFileName: "batchnorm-lab.html", removeViteModuleLoader: true })]
+        : []),
+    ],
+    resolve: {
+      alias: {
+        // The single file needs the worker inlined (a blob), the site a separate file.
+        "#worker-constructor": resolve(
+          webRoot,
+          singleFile ? "src/worker-constructor-inline.js" : "src/worker-constructor.js",
+        ),
+      },
+    },
+    worker: {
+      format: "iife",
+      plugins: () => [batchNormLabFactory()],
+    },
+    build: {
+      outDir: resolve(repoRoot, "dist"),
+      emptyOutDir: !singleFile,
+      target: "es2022",
+      chunkSizeWarningLimit: 2048,
+      reportCompressedSize: false,
+    },
+    server: {
+      fs: { allow: [repoRoot] },
+    },
+  };
+});

@@ -1,0 +1,347 @@
+// The three charts (running vs manual mean, running vs manual variance, their
+// absolute differences), drawn with Chart.js from the decimated trace.
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Filler,
+  Legend,
+  Tooltip,
+} from "chart.js";
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Filler,
+  Legend,
+  Tooltip,
+);
+
+// Okabe & Ito's colour-blind-safe palette, ordered for contrast on each background.
+const PALETTE = {
+  light: ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"],
+  dark: ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#D55E00", "#FFFFFF", "#0072B2"],
+};
+export const MAX_SHOWN_CHANNELS = PALETTE.light.length;
+
+const numberFormat = new Intl.NumberFormat("en-US");
+
+function theme() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name) => css.getPropertyValue(name).trim();
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  return {
+    palette: dark ? PALETTE.dark : PALETTE.light,
+    text: v("--text") || (dark ? "#e6e8eb" : "#1b1f24"),
+    muted: v("--muted") || (dark ? "#a3abb5" : "#57606a"),
+    grid: v("--grid") || (dark ? "rgba(255,255,255,0.10)" : "rgba(0,0,0,0.08)"),
+    band: v("--band") || (dark ? "rgba(180,190,205,0.16)" : "rgba(90,100,120,0.13)"),
+    surface: v("--surface") || (dark ? "#161b22" : "#ffffff"),
+    tooltipBg: v("--tooltip-bg") || (dark ? "#0d1117" : "#ffffff"),
+  };
+}
+
+function withAlpha(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+function formatValue(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return v.toFixed(5);
+}
+
+function baseOptions(t, { yTitle, logY = false, totalSteps }) {
+  return {
+    animation: false,
+    parsing: false,
+    normalized: true,
+    responsive: true,
+    maintainAspectRatio: false,
+    spanGaps: true,
+    interaction: { mode: "nearest", axis: "x", intersect: false },
+    elements: { point: { radius: 0, hoverRadius: 3, hitRadius: 4 }, line: { tension: 0 } },
+    scales: {
+      x: {
+        type: "linear",
+        min: 0,
+        max: Math.max(1, totalSteps),
+        title: { display: true, text: "step (batches seen)", color: t.muted },
+        ticks: { color: t.muted, maxTicksLimit: 7, callback: (v) => numberFormat.format(v) },
+        grid: { color: t.grid },
+        border: { color: t.grid },
+      },
+      y: {
+        type: logY ? "logarithmic" : "linear",
+        title: { display: true, text: yTitle, color: t.muted },
+        ticks: {
+          color: t.muted,
+          maxTicksLimit: 7,
+          callback: logY
+            ? (v) => {
+                const e = Math.log10(v);
+                return Math.abs(e - Math.round(e)) < 1e-9 ? `1e${Math.round(e)}` : "";
+              }
+            : undefined,
+        },
+        grid: { color: t.grid },
+        border: { color: t.grid },
+      },
+    },
+    plugins: {
+      legend: {
+        position: "bottom",
+        labels: {
+          color: t.text,
+          boxWidth: 26,
+          boxHeight: 2,
+          padding: 10,
+          usePointStyle: false,
+          filter: (item, data) => !data.datasets[item.datasetIndex].legendHidden,
+          generateLabels(chart) {
+            const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+            for (const item of items) {
+              const ds = chart.data.datasets[item.datasetIndex];
+              item.lineWidth = 3;
+              if (ds.isBand) {
+                item.fillStyle = ds.backgroundColor;
+                item.strokeStyle = ds.backgroundColor;
+                item.lineWidth = 0;
+              }
+            }
+            return items;
+          },
+        },
+        onClick(event, item, legend) {
+          const chart = legend.chart;
+          const ds = chart.data.datasets[item.datasetIndex];
+          const targets = ds.isBand
+            ? chart.data.datasets.map((d, i) => (d.isBand ? i : -1)).filter((i) => i >= 0)
+            : [item.datasetIndex];
+          const visible = chart.isDatasetVisible(item.datasetIndex);
+          for (const i of targets) chart.setDatasetVisibility(i, !visible);
+          chart.update("none");
+        },
+      },
+      tooltip: {
+        filter: (item) => !item.dataset.isBand,
+        backgroundColor: t.tooltipBg,
+        titleColor: t.text,
+        bodyColor: t.text,
+        borderColor: t.grid,
+        borderWidth: 1,
+        callbacks: {
+          title: (items) => (items.length ? `step ${numberFormat.format(items[0].parsed.x)}` : ""),
+          label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y)}`,
+        },
+      },
+    },
+  };
+}
+
+function bandDatasets(t, label) {
+  const common = {
+    isBand: true,
+    data: [],
+    borderWidth: 0,
+    pointRadius: 0,
+    pointHitRadius: 0,
+    backgroundColor: t.band,
+    order: 10,
+  };
+  return [
+    { ...common, label, fill: "+1" },
+    { ...common, label: `${label} (lower)`, legendHidden: true, fill: false },
+  ];
+}
+
+function pairDatasets(t, shown, names) {
+  const out = [];
+  for (let c = 0; c < shown; c++) {
+    const color = t.palette[c % t.palette.length];
+    out.push({
+      label: `ch ${c} ${names[0]}`,
+      data: [],
+      borderColor: withAlpha(color, 0.8),
+      backgroundColor: color,
+      borderWidth: 1.25,
+      order: 2,
+      channel: c,
+    });
+    out.push({
+      label: `ch ${c} ${names[1]}`,
+      data: [],
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 2.5,
+      borderDash: [7, 4],
+      order: 1,
+      channel: c,
+    });
+  }
+  return out;
+}
+
+export class Charts {
+  constructor(canvases) {
+    this.canvases = canvases; // {mean, variance, diff}
+    this.charts = null;
+    this.logY = false;
+    this.shown = 0;
+    this.totalSteps = 0;
+  }
+
+  // (Re)creates the charts for a run with `shown` channels drawn.
+  setup({ shown, totalSteps, meanBand, varBand }) {
+    this.destroy();
+    this.shown = shown;
+    this.totalSteps = totalSteps;
+    this.meanBand = meanBand;
+    this.varBand = varBand;
+    const t = theme();
+    this.charts = {
+      mean: new Chart(this.canvases.mean, {
+        type: "line",
+        data: {
+          datasets: [
+            ...bandDatasets(t, "expected spread of running mean (±2σ)"),
+            ...pairDatasets(t, shown, ["running", "manual"]),
+          ],
+        },
+        options: baseOptions(t, { yTitle: "mean", totalSteps }),
+      }),
+      variance: new Chart(this.canvases.variance, {
+        type: "line",
+        data: {
+          datasets: [
+            ...bandDatasets(t, "expected spread of running var (±2σ)"),
+            ...pairDatasets(t, shown, ["running", "manual"]),
+          ],
+        },
+        options: baseOptions(t, { yTitle: "variance", totalSteps }),
+      }),
+      diff: new Chart(this.canvases.diff, {
+        type: "line",
+        data: { datasets: pairDatasets(t, shown, ["|Δ mean|", "|Δ var|"]) },
+        options: baseOptions(t, { yTitle: "|running − manual|", logY: this.logY, totalSteps }),
+      }),
+    };
+    this.#setBands();
+  }
+
+  #setBands() {
+    const { mean, variance } = this.charts;
+    mean.data.datasets[0].data = this.meanBand?.upper ?? [];
+    mean.data.datasets[1].data = this.meanBand?.lower ?? [];
+    variance.data.datasets[0].data = this.varBand?.upper ?? [];
+    variance.data.datasets[1].data = this.varBand?.lower ?? [];
+  }
+
+  // Redraws from the store's decimated points.
+  update(store) {
+    if (!this.charts) return;
+    const { mean, variance, diff } = this.charts;
+    for (let c = 0; c < this.shown; c++) {
+      mean.data.datasets[2 + 2 * c].data = store.display("runningMean", c);
+      mean.data.datasets[3 + 2 * c].data = store.display("manualMean", c);
+      variance.data.datasets[2 + 2 * c].data = store.display("runningVar", c);
+      variance.data.datasets[3 + 2 * c].data = store.display("manualVar", c);
+      const dm = store.display("diffMean", c);
+      const dv = store.display("diffVar", c);
+      diff.data.datasets[2 * c].data = this.logY ? dm.map(positiveOrNull) : dm;
+      diff.data.datasets[2 * c + 1].data = this.logY ? dv.map(positiveOrNull) : dv;
+    }
+    mean.update("none");
+    variance.update("none");
+    diff.update("none");
+    this.store = store;
+  }
+
+  clear() {
+    if (!this.charts) return;
+    for (const chart of Object.values(this.charts)) {
+      for (const ds of chart.data.datasets) if (!ds.isBand) ds.data = [];
+      chart.update("none");
+    }
+  }
+
+  setLogScale(logY) {
+    this.logY = logY;
+    if (!this.charts) return;
+    const t = theme();
+    const diff = this.charts.diff;
+    diff.options.scales.y = baseOptions(t, {
+      yTitle: "|running − manual|",
+      logY,
+      totalSteps: this.totalSteps,
+    }).scales.y;
+    if (this.store) this.update(this.store);
+    else diff.update("none");
+  }
+
+  // Colours follow prefers-color-scheme: rebuild with the data kept.
+  retheme() {
+    if (!this.charts) return;
+    const hidden = Object.fromEntries(
+      Object.entries(this.charts).map(([k, ch]) => [
+        k,
+        ch.data.datasets.map((_, i) => !ch.isDatasetVisible(i)),
+      ]),
+    );
+    this.setup({
+      shown: this.shown,
+      totalSteps: this.totalSteps,
+      meanBand: this.meanBand,
+      varBand: this.varBand,
+    });
+    for (const [k, flags] of Object.entries(hidden)) {
+      flags.forEach((h, i) => h && this.charts[k].setDatasetVisibility(i, false));
+    }
+    if (this.store) this.update(this.store);
+  }
+
+  // One PNG of the three charts on the page's background, with titles.
+  toPngBlob(titles) {
+    const t = theme();
+    const list = [this.charts.mean, this.charts.variance, this.charts.diff];
+    const ratio = list[0].currentDevicePixelRatio || 1;
+    const width = Math.max(...list.map((c) => c.canvas.width));
+    const titleH = Math.round(30 * ratio);
+    const height = list.reduce((h, c) => h + c.canvas.height + titleH, 0);
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = t.surface;
+    ctx.fillRect(0, 0, width, height);
+    let y = 0;
+    list.forEach((chart, i) => {
+      ctx.fillStyle = t.text;
+      ctx.font = `600 ${Math.round(15 * ratio)}px system-ui, sans-serif`;
+      ctx.textBaseline = "middle";
+      ctx.fillText(titles[i], Math.round(12 * ratio), y + titleH / 2);
+      y += titleH;
+      ctx.drawImage(chart.canvas, 0, y);
+      y += chart.canvas.height;
+    });
+    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  }
+
+  destroy() {
+    if (!this.charts) return;
+    for (const chart of Object.values(this.charts)) chart.destroy();
+    this.charts = null;
+  }
+}
+
+function positiveOrNull(p) {
+  return p.y > 0 ? p : { x: p.x, y: null };
+}

@@ -1,0 +1,171 @@
+// Text that leaves the page: the trace as CSV and JSON, a PyTorch script for
+// the config, and an iframe snippet for embedding.
+import { formatField, toQuery } from "./config.js";
+
+// Shortest decimal that reads back as the same float32.
+export function float32Text(v) {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+  for (let p = 1; p <= 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(Number(s)) === v) return String(Number(s));
+  }
+  return String(v);
+}
+
+// Shortest decimal that reads back as the same float64 (JavaScript's own).
+export function float64Text(v) {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+  return String(v);
+}
+
+// CSV, one row per step, columns per channel; returned as parts for a Blob.
+export function traceCsvParts(store) {
+  const C = store.channels;
+  const cols = ["step"];
+  for (const name of ["running_mean", "running_var", "manual_mean", "manual_var"]) {
+    for (let c = 0; c < C; c++) cols.push(`${name}_c${c}`);
+  }
+  const parts = [cols.join(",") + "\n"];
+  for (const chunk of store.chunks) {
+    let block = "";
+    for (let i = 0; i < chunk.steps; i++) {
+      const row = [String(chunk.firstStep + i)];
+      const base = i * C;
+      for (let c = 0; c < C; c++) row.push(float32Text(chunk.runningMean[base + c]));
+      for (let c = 0; c < C; c++) row.push(float32Text(chunk.runningVar[base + c]));
+      for (let c = 0; c < C; c++) row.push(float64Text(chunk.manualMean[base + c]));
+      for (let c = 0; c < C; c++) row.push(float64Text(chunk.manualVar[base + c]));
+      block += row.join(",") + "\n";
+      if (block.length > 1 << 20) {
+        parts.push(block);
+        block = "";
+      }
+    }
+    if (block) parts.push(block);
+  }
+  return parts;
+}
+
+// JSON: the config, the summary of the CLI's --json, and per step arrays of
+// per-channel values (null where undefined). Returned as parts for a Blob.
+export function traceJsonParts(store, config, summaryJson) {
+  const C = store.channels;
+  const num32 = (v) => (Number.isFinite(v) ? float32Text(v) : "null");
+  const num64 = (v) => (Number.isFinite(v) ? float64Text(v) : "null");
+  const head = {
+    format: "batchnorm-lab trace v1",
+    config: { ...config, momentum: config.momentum },
+    steps_done: store.stepsDone,
+    layout:
+      "arrays indexed [step - 1][channel]; running_* are float32, manual_* float64 (unbiased variance)",
+  };
+  const parts = [JSON.stringify(head, null, 1).replace(/\n}$/, "")];
+  parts.push(`,\n "summary": ${summaryJson && summaryJson.trim() ? summaryJson.trim() : "null"}`);
+  const fields = [
+    ["running_mean", "runningMean", num32],
+    ["running_var", "runningVar", num32],
+    ["manual_mean", "manualMean", num64],
+    ["manual_var", "manualVar", num64],
+  ];
+  for (const [name, key, fmt] of fields) {
+    parts.push(`,\n "${name}": [`);
+    let first = true;
+    let block = "";
+    for (const chunk of store.chunks) {
+      const a = chunk[key];
+      for (let i = 0; i < chunk.steps; i++) {
+        const row = [];
+        for (let c = 0; c < C; c++) row.push(fmt(a[i * C + c]));
+        block += (first ? "\n  [" : ",\n  [") + row.join(",") + "]";
+        first = false;
+        if (block.length > 1 << 20) {
+          parts.push(block);
+          block = "";
+        }
+      }
+    }
+    parts.push(block + "\n ]");
+  }
+  parts.push("\n}\n");
+  return parts;
+}
+
+function pyNumber(v) {
+  const s = String(v);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+// A standalone script that reproduces the run in PyTorch and prints what the
+// article's script prints.
+export function pytorchCode(config, pageUrl) {
+  const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
+  return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
+#   ${Object.keys(config)
+    .map((k) => `${k}=${formatField(k, config[k])}`)
+    .join(" ")}
+# ${pageUrl}
+# Prints what the page shows under "The article's output", bit for bit.
+import torch
+import torch.nn as nn
+
+# One thread: for inputs of shape (N, C, 1, 1), PyTorch splits the batch
+# statistics across threads, which changes the last bits.
+torch.set_num_threads(1)
+
+torch.manual_seed(${config.seed})
+num_channels = ${config.channels}
+y = torch.randn(${config.batch}, num_channels, ${config.height}, ${config.width})
+model = nn.BatchNorm2d(num_channels, eps=${pyNumber(config.eps)}, momentum=${momentum})
+nb = dict(model.named_buffers())
+print(f"Buffers in BatchNorm2d: {nb.keys()}\\n")
+stacked = torch.tensor([]).reshape(0, num_channels, ${config.height}, ${config.width})
+for _ in range(${config.steps}):
+    x = torch.randn_like(y)
+    model(x)
+    stacked = torch.cat([stacked, x], dim=0)
+print(f"Shape of stackend tensor: {stacked.shape}\\n")
+smean = stacked.mean(dim=(0, 2, 3))
+svar = stacked.var(dim=(0, 2, 3))
+print("Manually Computed:")
+print("------------------")
+print(f"Mean: {smean}\\nVariance: {svar}\\n")
+print("Computed by BatchNorm2d:")
+print("------------------------")
+rm, rv = nb["running_mean"], nb["running_var"]
+print(f"Mean: {rm}\\nVariance: {rv}\\n")
+print("Mean Absolute Differences:")
+print("--------------------------")
+print(f"Mean: {(smean-rm).abs().mean():.4f}, Variance: {(svar-rv).abs().mean():.4f}")
+`;
+}
+
+// The page's URL for this config (the current document's address, query replaced).
+export function pageUrl(config, { embed = false, base = location.href } = {}) {
+  const url = new URL(base);
+  url.search = toQuery(config, { embed });
+  url.hash = "";
+  return url.toString();
+}
+
+function escapeAttribute(text) {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/"/g, "&quot;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+}
+
+// An iframe, plus a few lines that size it from the height the page posts.
+export function embedCode(config, base = location.href) {
+  const src = escapeAttribute(pageUrl(config, { embed: true, base }));
+  return `<iframe src="${src}" title="BatchNorm Lab: BatchNorm2d running statistics vs. manual statistics" width="100%" height="760" style="border:0;max-width:100%" loading="lazy" data-batchnorm-lab></iframe>
+<script>
+  addEventListener("message", (event) => {
+    if (!event.data || event.data.type !== "batchnorm-lab:height") return;
+    for (const frame of document.querySelectorAll("iframe[data-batchnorm-lab]")) {
+      if (frame.contentWindow === event.source) frame.style.height = event.data.height + "px";
+    }
+  });
+</script>
+`;
+}

@@ -1,0 +1,2 @@
+// The worker inlined into the page (the single-file build).
+export { default } from "./worker.js?worker&inline";

@@ -1,0 +1,247 @@
+// The experiment runs here, off the page's main thread. Protocol: the page
+// sends {id, type, ...}; every request gets exactly one reply {id, ok, ...}
+// (ok: false with `message` on failure). While running, the worker also posts
+// events without id: {type: "chunk", runId, ...} with the trace buffers
+// transferred, and {type: "finished", runId, ...}. A WebAssembly trap is
+// reported as {type: "crash", message}; the page then replaces this worker.
+import factorySource from "virtual:batchnorm-lab-factory";
+
+// Emscripten's classic-script factory: evaluated here so that the same code
+// works in the multi-file site, in the single inlined file and in dev.
+const createBatchNormLab = new Function(`${factorySource}\nreturn createBatchNormLab;`)();
+
+let modulePromise = null;
+let M = null;
+let experiment = null; // embind object: deleted on reset, restart and finish
+let runId = 0;
+let running = false;
+let timer = null;
+let speed = Infinity; // steps per second
+let config = null;
+let lastTick = 0;
+let credit = 0;
+
+function loadModule() {
+  if (!modulePromise) {
+    modulePromise = createBatchNormLab().then((m) => {
+      M = m;
+      return m;
+    });
+  }
+  return modulePromise;
+}
+
+function dropExperiment() {
+  stopTimer();
+  running = false;
+  if (experiment) {
+    experiment.delete();
+    experiment = null;
+  }
+}
+
+function stopTimer() {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+function snapshot() {
+  if (!experiment) return null;
+  return {
+    stepsDone: experiment.stepsDone(),
+    totalSteps: experiment.totalSteps(),
+    articleOutput: experiment.articleOutput(),
+    summaryJson: experiment.summaryJson(),
+  };
+}
+
+// Runs up to `count` steps and posts them as one chunk.
+function runSteps(count) {
+  const chunk = experiment.runChunk(count);
+  const buffers = [
+    chunk.runningMean.buffer,
+    chunk.runningVar.buffer,
+    chunk.manualMean.buffer,
+    chunk.manualVar.buffer,
+  ];
+  const done = experiment.stepsDone();
+  const finished = experiment.finished();
+  self.postMessage(
+    {
+      type: "chunk",
+      runId,
+      firstStep: chunk.firstStep,
+      steps: chunk.steps,
+      runningMean: chunk.runningMean,
+      runningVar: chunk.runningVar,
+      manualMean: chunk.manualMean,
+      manualVar: chunk.manualVar,
+      stepsDone: done,
+      totalSteps: experiment.totalSteps(),
+      articleOutput: experiment.articleOutput(),
+    },
+    buffers,
+  );
+  if (finished) finish();
+  return chunk.steps;
+}
+
+function finish() {
+  const snap = snapshot();
+  running = false;
+  stopTimer();
+  // The experiment is done: free it now; the page keeps the trace and the text.
+  experiment.delete();
+  experiment = null;
+  self.postMessage({ type: "finished", runId, ...snap });
+}
+
+// Steps per tick: at "as fast as possible", as many as fit in ~30 ms (tuned
+// from the last tick); otherwise `speed` steps per second of wall time.
+let stepsPerSlice = 16;
+function tick() {
+  timer = null;
+  if (!running || !experiment) return;
+  try {
+    const now = performance.now();
+    let count;
+    if (speed === Infinity) {
+      count = stepsPerSlice;
+    } else {
+      credit += ((now - lastTick) / 1000) * speed;
+      count = Math.floor(credit);
+      credit -= count;
+    }
+    lastTick = now;
+    if (count > 0) {
+      const t0 = performance.now();
+      runSteps(count);
+      const ms = performance.now() - t0;
+      if (speed === Infinity) {
+        const perStep = Math.max(ms, 0.05) / count;
+        stepsPerSlice = Math.max(1, Math.min(200000, Math.round(30 / perStep)));
+      }
+    }
+    if (running && experiment) timer = setTimeout(tick, speed === Infinity ? 0 : 16);
+  } catch (error) {
+    crash(error);
+  }
+}
+
+function startTimer() {
+  stopTimer();
+  lastTick = performance.now();
+  credit = speed === Infinity ? 0 : 1; // the first step shows at once
+  timer = setTimeout(tick, 0);
+}
+
+function create(cfg) {
+  dropExperiment();
+  const result = M.createExperiment(cfg);
+  if (!result.ok) return { ok: false, errors: result.errors };
+  experiment = result.experiment;
+  config = cfg;
+  runId++;
+  return {
+    ok: true,
+    runId,
+    channels: experiment.channels(),
+    totalSteps: experiment.totalSteps(),
+    articleOutput: experiment.articleOutput(),
+  };
+}
+
+const handlers = {
+  async init() {
+    await loadModule();
+    return { defaults: M.defaultConfig(), limits: M.limits() };
+  },
+  validate({ config: cfg }) {
+    return { errors: M.validateConfig(cfg) };
+  },
+  // Creates a fresh experiment; runs it unless `run` is false.
+  start({ config: cfg, run = true, speed: s }) {
+    if (s !== undefined) speed = s;
+    const reply = create(cfg);
+    if (!reply.ok) return reply;
+    if (experiment.finished()) {
+      // steps = 0: nothing to run, the text is final (after this reply).
+      const id = runId;
+      setTimeout(() => experiment && runId === id && finish(), 0);
+    } else if (run) {
+      running = true;
+      startTimer();
+    }
+    return reply;
+  },
+  pause() {
+    running = false;
+    stopTimer();
+    return { stepsDone: experiment ? experiment.stepsDone() : null };
+  },
+  resume() {
+    if (!experiment) return { resumed: false };
+    running = true;
+    startTimer();
+    return { resumed: true };
+  },
+  // One step (or `count`), pausing a run in progress.
+  step({ count = 1 }) {
+    running = false;
+    stopTimer();
+    if (!experiment) return { steps: 0 };
+    return { steps: runSteps(Math.max(1, count)) };
+  },
+  setSpeed({ speed: s }) {
+    speed = s === null ? Infinity : s;
+    if (running) startTimer();
+    return {};
+  },
+  reset() {
+    dropExperiment();
+    runId++;
+    return { runId };
+  },
+  snapshot() {
+    return { snapshot: snapshot() };
+  },
+  runCli({ args }) {
+    return M.runCli(args);
+  },
+  // For the browser tests: an uncaught error, as a trap in the module would give.
+  testTrap() {
+    setTimeout(() => {
+      throw new Error("test trap");
+    }, 0);
+    return {};
+  },
+};
+
+function crash(error) {
+  running = false;
+  stopTimer();
+  experiment = null; // its memory is gone with this worker
+  self.postMessage({
+    type: "crash",
+    message: String(error && error.message ? error.message : error),
+  });
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data || {};
+  const handler = handlers[msg.type];
+  if (!handler) {
+    self.postMessage({ id: msg.id, ok: false, message: `unknown request ${msg.type}` });
+    return;
+  }
+  try {
+    if (msg.type !== "init" && !M) await loadModule();
+    const reply = await handler(msg);
+    self.postMessage({ id: msg.id, ok: reply.ok !== false, ...reply });
+  } catch (error) {
+    // A WebAssembly trap (RuntimeError) leaves the module unusable.
+    const message = String(error && error.message ? error.message : error);
+    self.postMessage({ id: msg.id, ok: false, message });
+    if (error instanceof WebAssembly.RuntimeError) crash(error);
+  }
+};
