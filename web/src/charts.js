@@ -31,6 +31,7 @@ const PALETTE = {
 export const MAX_SHOWN_CHANNELS = PALETTE.light.length;
 
 const numberFormat = new Intl.NumberFormat("en-US");
+const tickFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 6 });
 
 function theme() {
   const css = getComputedStyle(document.documentElement);
@@ -47,8 +48,12 @@ function theme() {
   };
 }
 
-function withAlpha(hex, alpha) {
-  const n = parseInt(hex.slice(1), 16);
+// "#rgb" or "#rrggbb" (the minifier shortens CSS colours) with an alpha.
+function withAlpha(color, alpha) {
+  let hex = color.trim().replace(/^#/, "");
+  if (/^[0-9a-f]{3}$/i.test(hex)) hex = [...hex].map((d) => d + d).join("");
+  if (!/^[0-9a-f]{6}$/i.test(hex)) return color;
+  const n = parseInt(hex, 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
@@ -90,7 +95,7 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
                 const e = Math.log10(v);
                 return Math.abs(e - Math.round(e)) < 1e-9 ? `1e${Math.round(e)}` : "";
               }
-            : undefined,
+            : (v) => tickFormat.format(v),
         },
         grid: { color: t.grid },
         border: { color: t.grid },
@@ -106,15 +111,17 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
           padding: 10,
           usePointStyle: false,
           filter: (item, data) => !data.datasets[item.datasetIndex].legendHidden,
+          sort: (a, b) => a.datasetIndex - b.datasetIndex,
           generateLabels(chart) {
             const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
             for (const item of items) {
               const ds = chart.data.datasets[item.datasetIndex];
               item.lineWidth = 3;
               if (ds.isBand) {
+                // A thick stroke turns the flat legend box into a swatch.
                 item.fillStyle = ds.backgroundColor;
                 item.strokeStyle = ds.backgroundColor;
-                item.lineWidth = 0;
+                item.lineWidth = 9;
               }
             }
             return items;
@@ -123,16 +130,19 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
         onClick(event, item, legend) {
           const chart = legend.chart;
           const ds = chart.data.datasets[item.datasetIndex];
-          const targets = ds.isBand
-            ? chart.data.datasets.map((d, i) => (d.isBand ? i : -1)).filter((i) => i >= 0)
-            : [item.datasetIndex];
+          // A band is two datasets; a manual line has a halo under it.
+          const together = (d) =>
+            ds.isBand ? d.isBand : d.series === ds.series && d.channel === ds.channel;
+          const targets = chart.data.datasets
+            .map((d, i) => (together(d) ? i : -1))
+            .filter((i) => i >= 0);
           const visible = chart.isDatasetVisible(item.datasetIndex);
           for (const i of targets) chart.setDatasetVisibility(i, !visible);
           chart.update("none");
         },
       },
       tooltip: {
-        filter: (item) => !item.dataset.isBand,
+        filter: (item) => !item.dataset.isBand && !item.dataset.halo,
         backgroundColor: t.tooltipBg,
         titleColor: t.text,
         bodyColor: t.text,
@@ -163,28 +173,59 @@ function bandDatasets(t, label) {
   ];
 }
 
-function pairDatasets(t, shown, names) {
+// Per channel: the noisy running statistic as a thin line, the smooth manual
+// one as a thick dashed line on a halo of the background colour so that it
+// stays visible on top of the noise.
+function pairDatasets(t, shown, [runSeries, manSeries], [runName, manName], { thin = false } = {}) {
   const out = [];
   for (let c = 0; c < shown; c++) {
     const color = t.palette[c % t.palette.length];
     out.push({
-      label: `ch ${c} ${names[0]}`,
+      label: `ch ${c} ${runName}`,
+      series: runSeries,
+      channel: c,
       data: [],
-      borderColor: withAlpha(color, 0.8),
+      borderColor: withAlpha(color, 0.75),
       backgroundColor: color,
       borderWidth: 1.25,
-      order: 2,
+      order: 3,
+    });
+    if (thin) {
+      // Both series are noisy (the differences): two thin lines, one dashed.
+      out.push({
+        label: `ch ${c} ${manName}`,
+        series: manSeries,
+        channel: c,
+        data: [],
+        borderColor: withAlpha(color, 0.9),
+        backgroundColor: color,
+        borderWidth: 1.25,
+        borderDash: [5, 3],
+        order: 2,
+      });
+      continue;
+    }
+    out.push({
+      label: `ch ${c} ${manName} halo`,
+      series: manSeries,
       channel: c,
+      halo: true,
+      legendHidden: true,
+      data: [],
+      borderColor: withAlpha(t.surface, 0.85),
+      borderWidth: 6,
+      order: 2,
     });
     out.push({
-      label: `ch ${c} ${names[1]}`,
+      label: `ch ${c} ${manName}`,
+      series: manSeries,
+      channel: c,
       data: [],
       borderColor: color,
       backgroundColor: color,
-      borderWidth: 2.5,
-      borderDash: [7, 4],
+      borderWidth: 2.75,
+      borderDash: [8, 4],
       order: 1,
-      channel: c,
     });
   }
   return out;
@@ -213,7 +254,7 @@ export class Charts {
         data: {
           datasets: [
             ...bandDatasets(t, "expected spread of running mean (±2σ)"),
-            ...pairDatasets(t, shown, ["running", "manual"]),
+            ...pairDatasets(t, shown, ["runningMean", "manualMean"], ["running", "manual"]),
           ],
         },
         options: baseOptions(t, { yTitle: "mean", totalSteps }),
@@ -223,14 +264,18 @@ export class Charts {
         data: {
           datasets: [
             ...bandDatasets(t, "expected spread of running var (±2σ)"),
-            ...pairDatasets(t, shown, ["running", "manual"]),
+            ...pairDatasets(t, shown, ["runningVar", "manualVar"], ["running", "manual"]),
           ],
         },
         options: baseOptions(t, { yTitle: "variance", totalSteps }),
       }),
       diff: new Chart(this.canvases.diff, {
         type: "line",
-        data: { datasets: pairDatasets(t, shown, ["|Δ mean|", "|Δ var|"]) },
+        data: {
+          datasets: pairDatasets(t, shown, ["diffMean", "diffVar"], ["|Δ mean|", "|Δ var|"], {
+            thin: true,
+          }),
+        },
         options: baseOptions(t, { yTitle: "|running − manual|", logY: this.logY, totalSteps }),
       }),
     };
@@ -248,27 +293,27 @@ export class Charts {
   // Redraws from the store's decimated points.
   update(store) {
     if (!this.charts) return;
-    const { mean, variance, diff } = this.charts;
-    for (let c = 0; c < this.shown; c++) {
-      mean.data.datasets[2 + 2 * c].data = store.display("runningMean", c);
-      mean.data.datasets[3 + 2 * c].data = store.display("manualMean", c);
-      variance.data.datasets[2 + 2 * c].data = store.display("runningVar", c);
-      variance.data.datasets[3 + 2 * c].data = store.display("manualVar", c);
-      const dm = store.display("diffMean", c);
-      const dv = store.display("diffVar", c);
-      diff.data.datasets[2 * c].data = this.logY ? dm.map(positiveOrNull) : dm;
-      diff.data.datasets[2 * c + 1].data = this.logY ? dv.map(positiveOrNull) : dv;
+    for (const [name, chart] of Object.entries(this.charts)) {
+      const log = name === "diff" && this.logY;
+      const cache = new Map();
+      for (const ds of chart.data.datasets) {
+        if (!ds.series) continue;
+        const key = `${ds.series}:${ds.channel}`;
+        if (!cache.has(key)) {
+          const points = store.display(ds.series, ds.channel);
+          cache.set(key, log ? points.map(positiveOrNull) : points);
+        }
+        ds.data = cache.get(key);
+      }
+      chart.update("none");
     }
-    mean.update("none");
-    variance.update("none");
-    diff.update("none");
     this.store = store;
   }
 
   clear() {
     if (!this.charts) return;
     for (const chart of Object.values(this.charts)) {
-      for (const ds of chart.data.datasets) if (!ds.isBand) ds.data = [];
+      for (const ds of chart.data.datasets) if (ds.series) ds.data = [];
       chart.update("none");
     }
   }

@@ -514,7 +514,6 @@ async function copyText(text, what) {
   $("share-status").textContent = ok
     ? `${what} copied to the clipboard.`
     : `Could not reach the clipboard: select the ${what.toLowerCase()} and copy it by hand.`;
-  if (ok) document.documentElement.dataset.copied = text;
 }
 
 function download(parts, type, name) {
