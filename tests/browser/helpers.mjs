@@ -74,7 +74,8 @@ export async function openPage(
     requests: [],
     failed: [],
   };
-  const pageUrl = new URL(url);
+  // about:blank stands for a page that the test builds on the server's origin.
+  const pageUrl = new URL(url === "about:blank" ? env.base : url);
   const allowed = (u) => {
     const r = new URL(u);
     if (r.protocol === "data:" || r.protocol === "blob:") return true;

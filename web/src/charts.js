@@ -296,6 +296,7 @@ export class Charts {
     for (const [name, chart] of Object.entries(this.charts)) {
       const log = name === "diff" && this.logY;
       const cache = new Map();
+      let points = 0;
       for (const ds of chart.data.datasets) {
         if (!ds.series) continue;
         const key = `${ds.series}:${ds.channel}`;
@@ -304,8 +305,12 @@ export class Charts {
           cache.set(key, log ? points.map(positiveOrNull) : points);
         }
         ds.data = cache.get(key);
+        points = Math.max(points, ds.data.length);
       }
       chart.update("none");
+      // For tests and curious readers: how many points this chart draws per line at most.
+      chart.canvas.dataset.points = String(points);
+      chart.canvas.dataset.scale = chart.options.scales.y.type;
     }
     this.store = store;
   }

@@ -208,13 +208,6 @@ const handlers = {
   runCli({ args }) {
     return M.runCli(args);
   },
-  // For the browser tests: an uncaught error, as a trap in the module would give.
-  testTrap() {
-    setTimeout(() => {
-      throw new Error("test trap");
-    }, 0);
-    return {};
-  },
 };
 
 function crash(error) {
