@@ -106,6 +106,8 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
         position: "bottom",
         labels: {
           color: t.text,
+          // Smaller on narrow charts, so that the legend leaves room for the plot.
+          font: (ctx) => ({ size: ctx.chart.width < 480 ? 11 : 12 }),
           boxWidth: 26,
           boxHeight: 2,
           padding: 10,
@@ -142,6 +144,7 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
         },
       },
       tooltip: {
+        itemSort: (a, b) => a.datasetIndex - b.datasetIndex,
         filter: (item) => !item.dataset.isBand && !item.dataset.halo,
         backgroundColor: t.tooltipBg,
         titleColor: t.text,
@@ -176,7 +179,13 @@ function bandDatasets(t, label) {
 // Per channel: the noisy running statistic as a thin line, the smooth manual
 // one as a thick dashed line on a halo of the background colour so that it
 // stays visible on top of the noise.
-function pairDatasets(t, shown, [runSeries, manSeries], [runName, manName], { thin = false } = {}) {
+function pairDatasets(
+  t,
+  shown,
+  [runSeries, manSeries],
+  [runName, manName],
+  { thin = false, decimated = false } = {},
+) {
   const out = [];
   for (let c = 0; c < shown; c++) {
     const color = t.palette[c % t.palette.length];
@@ -185,7 +194,9 @@ function pairDatasets(t, shown, [runSeries, manSeries], [runName, manName], { th
       series: runSeries,
       channel: c,
       data: [],
-      borderColor: withAlpha(color, 0.75),
+      // Decimated, a running statistic is a min/max envelope: lighter, so that
+      // the manual line and the band stay visible through it.
+      borderColor: withAlpha(color, decimated ? 0.45 : 0.75),
       backgroundColor: color,
       borderWidth: 1.25,
       order: 3,
@@ -241,7 +252,8 @@ export class Charts {
   }
 
   // (Re)creates the charts for a run with `shown` channels drawn.
-  setup({ shown, totalSteps, meanBand, varBand }) {
+  setup({ shown, totalSteps, meanBand, varBand, decimated = false }) {
+    this.decimated = decimated;
     this.destroy();
     this.shown = shown;
     this.totalSteps = totalSteps;
@@ -254,7 +266,9 @@ export class Charts {
         data: {
           datasets: [
             ...bandDatasets(t, "expected spread of running mean (±2σ)"),
-            ...pairDatasets(t, shown, ["runningMean", "manualMean"], ["running", "manual"]),
+            ...pairDatasets(t, shown, ["runningMean", "manualMean"], ["running", "manual"], {
+              decimated,
+            }),
           ],
         },
         options: baseOptions(t, { yTitle: "mean", totalSteps }),
@@ -264,7 +278,9 @@ export class Charts {
         data: {
           datasets: [
             ...bandDatasets(t, "expected spread of running var (±2σ)"),
-            ...pairDatasets(t, shown, ["runningVar", "manualVar"], ["running", "manual"]),
+            ...pairDatasets(t, shown, ["runningVar", "manualVar"], ["running", "manual"], {
+              decimated,
+            }),
           ],
         },
         options: baseOptions(t, { yTitle: "variance", totalSteps }),
@@ -351,6 +367,7 @@ export class Charts {
       totalSteps: this.totalSteps,
       meanBand: this.meanBand,
       varBand: this.varBand,
+      decimated: this.decimated,
     });
     for (const [k, flags] of Object.entries(hidden)) {
       flags.forEach((h, i) => h && this.charts[k].setDatasetVisibility(i, false));

@@ -39,7 +39,7 @@ const state = {
   limits: { ...FALLBACK_LIMITS },
   config: { ...FALLBACK_DEFAULTS },
   embed: false,
-  status: "loading", // loading | idle | running | paused | finished
+  status: "loading", // loading | starting | idle | running | paused | finished
   runId: null,
   store: null,
   articleOutput: "",
@@ -215,7 +215,7 @@ function setStatus(status) {
   const pause = $("btn-pause");
   const step = $("btn-step");
   const reset = $("btn-reset");
-  const busy = status === "loading";
+  const busy = status === "loading" || status === "starting";
   run.textContent = status === "paused" ? "Resume" : status === "finished" ? "Run again" : "Run";
   const enable = {
     run: !busy && status !== "running",
@@ -250,11 +250,18 @@ function bands(config, totalSteps) {
 async function start({ run }) {
   const config = state.config;
   state.runId = null;
-  const reply = await engine.request("start", {
-    config,
-    run,
-    speed: state.speed === Infinity ? undefined : state.speed,
-  });
+  setStatus("starting");
+  let reply;
+  try {
+    reply = await engine.request("start", {
+      config,
+      run,
+      speed: state.speed === Infinity ? undefined : state.speed,
+    });
+  } catch (error) {
+    setStatus("idle");
+    throw error;
+  }
   if (reply.ok === false) {
     // The form and the link were validated first, so this is unexpected.
     showNotices(
@@ -271,7 +278,12 @@ async function start({ run }) {
   state.articleOutput = reply.articleOutput;
   state.summaryJson = "";
   state.rate = { t: performance.now(), steps: 0, value: 0 };
-  charts.setup({ shown, totalSteps: reply.totalSteps, ...bands(config, reply.totalSteps) });
+  charts.setup({
+    shown,
+    totalSteps: reply.totalSteps,
+    decimated: state.store.bucketSize > 1,
+    ...bands(config, reply.totalSteps),
+  });
   const note = $("channel-note");
   note.hidden = reply.channels <= shown;
   note.textContent = `The charts show channels 0 to ${shown - 1} of ${fmtInt.format(reply.channels)}; the downloads and the article's output cover all of them.`;
@@ -373,25 +385,48 @@ for (const radio of document.querySelectorAll('input[name="diff-scale"]')) {
 
 // ---------------------------------------------------------------- render
 
-let renderQueued = false;
+// The text (progress, the article's output) follows every frame; the charts
+// are redrawn at most once a frame, and less often when drawing is slow (a big
+// trace, a slow machine, no GPU): the cost of a redraw is measured up to the
+// next frame, painting included, and the next one waits three times that long
+// (half a second at most), so that the page keeps responding to input.
+let textQueued = false;
+let chartQueued = false;
+let lastChart = 0;
+let chartCost = 0;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    if (state.store) charts.update(state.store);
-    renderProgress();
-    renderOutput();
-  });
+  if (!textQueued) {
+    textQueued = true;
+    requestAnimationFrame(() => {
+      textQueued = false;
+      renderProgress();
+      renderOutput();
+    });
+  }
+  if (chartQueued) return;
+  chartQueued = true;
+  const wait = Math.max(0, lastChart + Math.min(3 * chartCost, 500) - performance.now());
+  const draw = () =>
+    requestAnimationFrame(() => {
+      chartQueued = false;
+      const t0 = performance.now();
+      if (state.store) charts.update(state.store);
+      lastChart = performance.now();
+      requestAnimationFrame(() => {
+        chartCost = performance.now() - t0;
+      });
+    });
+  if (wait > 0) setTimeout(draw, wait);
+  else draw();
 }
 
 function renderProgress() {
   const store = state.store;
   const bar = $("progress");
   const text = $("progress-text");
-  if (state.status === "loading") {
+  if (state.status === "loading" || state.status === "starting") {
     bar.removeAttribute("value");
-    text.textContent = "Loading the WebAssembly module…";
+    text.textContent = state.status === "loading" ? "Loading the WebAssembly module…" : "Starting…";
     return;
   }
   if (!store) {

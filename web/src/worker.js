@@ -96,7 +96,7 @@ function finish() {
   self.postMessage({ type: "finished", runId, ...snap });
 }
 
-// Steps per tick: at "as fast as possible", as many as fit in ~30 ms (tuned
+// Steps per tick: at "as fast as possible", as many as fit in ~40 ms (tuned
 // from the last tick); otherwise `speed` steps per second of wall time.
 let stepsPerSlice = 16;
 function tick() {
@@ -119,7 +119,7 @@ function tick() {
       const ms = performance.now() - t0;
       if (speed === Infinity) {
         const perStep = Math.max(ms, 0.05) / count;
-        stepsPerSlice = Math.max(1, Math.min(200000, Math.round(30 / perStep)));
+        stepsPerSlice = Math.max(1, Math.min(200000, Math.round(40 / perStep)));
       }
     }
     if (running && experiment) timer = setTimeout(tick, speed === Infinity ? 0 : 16);
