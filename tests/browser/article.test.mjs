@@ -54,7 +54,14 @@ test("the default page runs the article's experiment and prints its numbers", as
   await context.close();
 });
 
-for (const name of ["spatial_seed7_8x4x3x5", "pixel_momentum_none", "seed_above_2_63"]) {
+for (const name of [
+  "spatial_seed7_8x4x3x5",
+  "pixel_momentum_none",
+  "seed_above_2_63",
+  "summarized_1030_channels",
+  "steps_0",
+  "scientific_momentum_1e-6",
+]) {
   test(`a link with config ${name} shows PyTorch's text for it`, async () => {
     const c = byName(name);
     const { page, log, context } = await openPage(env, `${env.base}?${queryFor(c.config)}`);
@@ -73,6 +80,12 @@ test("the single file works from file:// with link parameters", async () => {
   await waitFinished(page);
   assert.equal(await articleText(page), c.article_stdout);
   assert.equal(new URL(page.url()).searchParams.get("momentum"), "none");
+  // Controls update the file:// link too.
+  await page.fill("#f-steps", "7");
+  await page.press("#f-steps", "Tab");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("steps") === "7");
+  await waitFinished(page);
+  assert.match(await articleText(page), /torch\.Size\(\[28, 3, 2, 3\]\)/);
   // Everything it loaded is the file itself (wasm, worker, scripts and styles are inline).
   for (const r of log.requests) {
     assert.ok(

@@ -80,7 +80,12 @@ function baseOptions(t, { yTitle, logY = false, totalSteps }) {
         min: 0,
         max: Math.max(1, totalSteps),
         title: { display: true, text: "step (batches seen)", color: t.muted },
-        ticks: { color: t.muted, maxTicksLimit: 7, callback: (v) => numberFormat.format(v) },
+        ticks: {
+          color: t.muted,
+          maxTicksLimit: 7,
+          precision: 0,
+          callback: (v) => numberFormat.format(v),
+        },
         grid: { color: t.grid },
         border: { color: t.grid },
       },
