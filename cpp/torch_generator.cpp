@@ -25,6 +25,16 @@ float flip_sign_if(float f, bool flip) {
 
 }  // namespace
 
+// Fused multiply-adds are the hot spot of randn: without the FMA instruction
+// each std::fma is a libm call. On x86-64 GCC/Clang build an FMA clone next to
+// the portable one and pick at load time; both round the same (fma is exact).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
+#define BNLAB_FMA_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define BNLAB_FMA_CLONES
+#endif
+#define BNLAB_ALWAYS_INLINE inline __attribute__((always_inline))
+
 void TorchGenerator::manual_seed(std::uint64_t seed_bits) {
   engine_.seed(static_cast<std::uint32_t>(seed_bits & 0xffffffffu));
   cached_normal_.reset();
@@ -48,7 +58,7 @@ double TorchGenerator::uniform_double() {
 
 // Cephes logf as PyTorch's AVX2 kernel evaluates it, with GCC's fused
 // multiply-adds reproduced by std::fma: a plain a*b+c changes the last bit.
-float cephes_logf(float x) {
+BNLAB_ALWAYS_INLINE float logf_impl(float x) {
   x = std::max(x, std::numeric_limits<float>::min());
   const std::uint32_t bits = float_bits(x);
   const int e_int = static_cast<int>(bits >> 23) - 127;
@@ -75,7 +85,7 @@ float cephes_logf(float x) {
   return std::fma(e, 0.693359375f, x);
 }
 
-void cephes_sincosf(float t, float* sin_out, float* cos_out) {
+BNLAB_ALWAYS_INLINE void sincosf_impl(float t, float* sin_out, float* cos_out) {
   float x = std::fabs(t);
   bool sign_sin = (float_bits(t) & 0x80000000u) != 0;
   int j = static_cast<int>(x * 1.27323954473516f);
@@ -112,6 +122,10 @@ void cephes_sincosf(float t, float* sin_out, float* cos_out) {
   *cos_out = flip_sign_if(cos_v, sign_cos);
 }
 
+float cephes_logf(float x) { return logf_impl(x); }
+
+void cephes_sincosf(float t, float* sin_out, float* cos_out) { sincosf_impl(t, sin_out, cos_out); }
+
 void TorchGenerator::randn(float* out, std::size_t numel) {
   if (numel >= 16) {
     randn_vectorized(out, numel);
@@ -123,14 +137,14 @@ void TorchGenerator::randn(float* out, std::size_t numel) {
 namespace {
 
 // One Box-Muller block of 16: d[0..7] hold 1 - u1's source, d[8..15] u2.
-void box_muller_16(float* d) {
+BNLAB_FMA_CLONES void box_muller_16(float* d) {
   for (int j = 0; j < 8; ++j) {
     const float u1 = 1.0f - d[j];
     const float u2 = d[j + 8];
-    const float radius = std::sqrt(-2.0f * cephes_logf(u1));
+    const float radius = std::sqrt(-2.0f * logf_impl(u1));
     const float theta = 6.2831855f * u2;
     float sin_t, cos_t;
-    cephes_sincosf(theta, &sin_t, &cos_t);
+    sincosf_impl(theta, &sin_t, &cos_t);
     // randn's std = 1 and mean = 0 keep the value but turn -0 into +0.
     d[j] = std::fma(radius * cos_t, 1.0f, 0.0f);
     d[j + 8] = std::fma(radius * sin_t, 1.0f, 0.0f);
