@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // bnlab on Node: the same command line as the native bnlab, run by the
 // WebAssembly module, printing the same bytes (both call cpp/cli.cpp).
-'use strict';
+"use strict";
 
-const path = require('node:path');
+const path = require("node:path");
 
-const modulePath = path.join(__dirname, '..', 'build', 'wasm', 'batchnorm_lab.js');
+const modulePath = path.join(__dirname, "..", "build", "wasm", "batchnorm_lab.js");
 
 function loadFactory() {
   try {

@@ -1,18 +1,18 @@
 // The JavaScript face of the WebAssembly module: readable errors for bad
 // configs, typed-array traces, and no memory kept by deleted objects.
-import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
 
-import { loadLab } from './lab.mjs';
+import { loadLab } from "./lab.mjs";
 
 let lab;
 before(async () => {
   lab = await loadLab();
 });
 
-test('the default config is the article’s', () => {
+test("the default config is the article’s", () => {
   assert.deepEqual(lab.defaultConfig(), {
-    seed: '21',
+    seed: "21",
     batch: 20,
     channels: 3,
     height: 1,
@@ -24,25 +24,37 @@ test('the default config is the article’s', () => {
   assert.deepEqual(lab.validateConfig(lab.defaultConfig()), []);
 });
 
-test('bad configs come back as messages naming the field and the range', () => {
+test("bad configs come back as messages naming the field and the range", () => {
   const cases = [
-    [{ batch: 0 }, 'batch', /batch must be an integer in \[1, 16777216\]; got '0'/],
-    [{ batch: 2.5 }, 'batch', /batch must be an integer/],
-    [{ channels: -3 }, 'channels', /channels must be an integer in \[1,/],
-    [{ height: 'abc' }, 'height', /height must be an integer/],
-    [{ width: Number.NaN }, 'width', /got 'NaN'/],
-    [{ steps: 1e99 }, 'steps', /steps must be an integer in \[0, 1000000\]/],
-    [{ steps: -1 }, 'steps', /steps must be an integer/],
-    [{ momentum: 1.5 }, 'momentum', /momentum must be a number in \[0, 1\], or none/],
-    [{ momentum: 'javascript:alert(1)' }, 'momentum', /momentum must be a number/],
-    [{ eps: 0 }, 'eps', /eps must be a finite number > 0/],
-    [{ eps: Number.POSITIVE_INFINITY }, 'eps', /eps must be a finite number > 0/],
-    [{ seed: '<img src=x onerror=alert(1)>' }, 'seed', /seed must be an integer in \[-9223372036854775808, 18446744073709551615\]/],
-    [{ seed: '18446744073709551616' }, 'seed', /seed must be an integer/],
-    [{ batch: 1 }, 'batch', /Expected more than 1 value per channel when training, got input size torch\.Size\(\[1, 3, 1, 1\]\)/],
-    [{ batch: 4096, channels: 4096, height: 2 }, 'size', /at most 16777216 values per batch/],
-    [{ batch: 1000, channels: 100, height: 10, steps: 10000 }, 'steps', /at most 2000000000/],
-    [{ channels: 1000, steps: 1000000, batch: 2 }, 'steps', /steps \* channels must be at most 16777216/],
+    [{ batch: 0 }, "batch", /batch must be an integer in \[1, 16777216\]; got '0'/],
+    [{ batch: 2.5 }, "batch", /batch must be an integer/],
+    [{ channels: -3 }, "channels", /channels must be an integer in \[1,/],
+    [{ height: "abc" }, "height", /height must be an integer/],
+    [{ width: Number.NaN }, "width", /got 'NaN'/],
+    [{ steps: 1e99 }, "steps", /steps must be an integer in \[0, 1000000\]/],
+    [{ steps: -1 }, "steps", /steps must be an integer/],
+    [{ momentum: 1.5 }, "momentum", /momentum must be a number in \[0, 1\], or none/],
+    [{ momentum: "javascript:alert(1)" }, "momentum", /momentum must be a number/],
+    [{ eps: 0 }, "eps", /eps must be a finite number > 0/],
+    [{ eps: Number.POSITIVE_INFINITY }, "eps", /eps must be a finite number > 0/],
+    [
+      { seed: "<img src=x onerror=alert(1)>" },
+      "seed",
+      /seed must be an integer in \[-9223372036854775808, 18446744073709551615\]/,
+    ],
+    [{ seed: "18446744073709551616" }, "seed", /seed must be an integer/],
+    [
+      { batch: 1 },
+      "batch",
+      /Expected more than 1 value per channel when training, got input size torch\.Size\(\[1, 3, 1, 1\]\)/,
+    ],
+    [{ batch: 4096, channels: 4096, height: 2 }, "size", /at most 16777216 values per batch/],
+    [{ batch: 1000, channels: 100, height: 10, steps: 10000 }, "steps", /at most 2000000000/],
+    [
+      { channels: 1000, steps: 1000000, batch: 2 },
+      "steps",
+      /steps \* channels must be at most 16777216/,
+    ],
   ];
   for (const [change, field, pattern] of cases) {
     const config = { ...lab.defaultConfig(), ...change };
@@ -56,19 +68,24 @@ test('bad configs come back as messages naming the field and the range', () => {
   }
 });
 
-test('momentum null is the cumulative average, and one value per channel is fine with 0 steps', () => {
+test("momentum null is the cumulative average, and one value per channel is fine with 0 steps", () => {
   assert.deepEqual(lab.validateConfig({ ...lab.defaultConfig(), momentum: null }), []);
-  assert.deepEqual(lab.validateConfig({ ...lab.defaultConfig(), momentum: 'None' }), []);
+  assert.deepEqual(lab.validateConfig({ ...lab.defaultConfig(), momentum: "None" }), []);
   assert.deepEqual(lab.validateConfig({ ...lab.defaultConfig(), batch: 1, steps: 0 }), []);
-  assert.deepEqual(lab.validateConfig({ seed: '-9223372036854775808' }), []);
+  assert.deepEqual(lab.validateConfig({ seed: "-9223372036854775808" }), []);
 });
 
-test('chunks are typed-array copies that stay valid after the heap grows', () => {
+test("chunks are typed-array copies that stay valid after the heap grows", () => {
   const { experiment } = lab.createExperiment({ ...lab.defaultConfig(), steps: 50 });
   const first = experiment.runChunk(10);
   const copy = Array.from(first.runningMean);
   // A big allocation grows the wasm memory; views into the old heap would detach.
-  const big = lab.createExperiment({ ...lab.defaultConfig(), batch: 4096, channels: 512, steps: 1 });
+  const big = lab.createExperiment({
+    ...lab.defaultConfig(),
+    batch: 4096,
+    channels: 512,
+    steps: 1,
+  });
   big.experiment.runChunk(1);
   big.experiment.delete();
   assert.deepEqual(Array.from(first.runningMean), copy);
@@ -82,21 +99,35 @@ test('chunks are typed-array copies that stay valid after the heap grows', () =>
   experiment.delete();
 });
 
-test('BatchNorm2d reports bad input as an Error, not a crash', () => {
+test("BatchNorm2d reports bad input as an Error, not a crash", () => {
   assert.throws(() => lab.createBatchNorm2d({ numFeatures: 0 }), /numFeatures must be an integer/);
   assert.throws(() => lab.createBatchNorm2d({ numFeatures: 2, momentum: 3 }), /momentum/);
   const layer = lab.createBatchNorm2d({ numFeatures: 2 });
-  assert.throws(() => layer.forward(new Float32Array(2), [1, 2, 1, 1]), /Expected more than 1 value per channel/);
-  assert.throws(() => layer.forward(new Float32Array(3), [2, 2, 1, 1]), /input has 3 values; the shape needs 4/);
-  assert.throws(() => layer.forward(new Float32Array(6), [2, 3, 1, 1]), /expected 2 channels, got 3/);
+  assert.throws(
+    () => layer.forward(new Float32Array(2), [1, 2, 1, 1]),
+    /Expected more than 1 value per channel/,
+  );
+  assert.throws(
+    () => layer.forward(new Float32Array(3), [2, 2, 1, 1]),
+    /input has 3 values; the shape needs 4/,
+  );
+  assert.throws(
+    () => layer.forward(new Float32Array(6), [2, 3, 1, 1]),
+    /expected 2 channels, got 3/,
+  );
   const out = layer.forward(new Float32Array([1, 2, 3, 4]), [2, 2, 1, 1]);
   assert.equal(out.length, 4);
   layer.delete();
 });
 
-test('deleted objects give back all their memory over repeated runs', () => {
+test("deleted objects give back all their memory over repeated runs", () => {
   const run = (keep) => {
-    const { experiment } = lab.createExperiment({ ...lab.defaultConfig(), batch: 64, channels: 8, steps: 100 });
+    const { experiment } = lab.createExperiment({
+      ...lab.defaultConfig(),
+      batch: 64,
+      channels: 8,
+      steps: 100,
+    });
     while (!experiment.finished()) experiment.runChunk(33);
     experiment.articleOutput();
     if (!keep) experiment.delete();
@@ -110,8 +141,14 @@ test('deleted objects give back all their memory over repeated runs', () => {
   run(false); // warm-up: first-use allocations of the runtime
   const baseline = lab.heapBytesInUse();
   for (let i = 0; i < 30; i++) run(false);
-  assert.ok(lab.heapBytesInUse() - baseline <= 1024, `heap grew by ${lab.heapBytesInUse() - baseline} bytes`);
+  assert.ok(
+    lab.heapBytesInUse() - baseline <= 1024,
+    `heap grew by ${lab.heapBytesInUse() - baseline} bytes`,
+  );
   // The measure sees a leak when there is one: objects not deleted stay allocated.
   run(true);
-  assert.ok(lab.heapBytesInUse() - baseline > 1024, 'an undeleted experiment must show in the heap');
+  assert.ok(
+    lab.heapBytesInUse() - baseline > 1024,
+    "an undeleted experiment must show in the heap",
+  );
 });

@@ -1,17 +1,17 @@
 // The WebAssembly module against real PyTorch: the same fixtures as the
 // native GoogleTest suite, bit for bit.
-import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
 
-import { bitsOf, firstMismatch, fixture, fnv1a64, floatsFromBits, loadLab } from './lab.mjs';
+import { bitsOf, firstMismatch, fixture, fnv1a64, floatsFromBits, loadLab } from "./lab.mjs";
 
 let lab;
 before(async () => {
   lab = await loadLab();
 });
 
-describe('randn', () => {
-  for (const testCase of fixture('randn.json').cases) {
+describe("randn", () => {
+  for (const testCase of fixture("randn.json").cases) {
     test(testCase.name, () => {
       const generator = new lab.Generator();
       try {
@@ -35,8 +35,8 @@ describe('randn', () => {
   }
 });
 
-describe('BatchNorm2d', () => {
-  for (const testCase of fixture('batchnorm.json').cases) {
+describe("BatchNorm2d", () => {
+  for (const testCase of fixture("batchnorm.json").cases) {
     test(testCase.name, () => {
       const layer = lab.createBatchNorm2d({
         numFeatures: testCase.shape[1],
@@ -72,8 +72,8 @@ describe('BatchNorm2d', () => {
   }
 });
 
-describe('the experiment, every step', () => {
-  for (const testCase of fixture('experiments.json').cases) {
+describe("the experiment, every step", () => {
+  for (const testCase of fixture("experiments.json").cases) {
     test(testCase.name, () => {
       const created = lab.createExperiment(testCase.config);
       assert.equal(created.ok, true, JSON.stringify(created.errors));
@@ -104,7 +104,11 @@ describe('the experiment, every step', () => {
             assert.equal(summary.manual_mean[c], null);
           } else {
             assert.ok(Math.abs(summary.manual_mean[c] - expected) <= 1e-6, `manual_mean[${c}]`);
-            assert.ok(Math.abs(summary.manual_var[c] - testCase.manual_var[c]) <= 1e-6 * Math.max(1, Math.abs(testCase.manual_var[c])), `manual_var[${c}]`);
+            assert.ok(
+              Math.abs(summary.manual_var[c] - testCase.manual_var[c]) <=
+                1e-6 * Math.max(1, Math.abs(testCase.manual_var[c])),
+              `manual_var[${c}]`,
+            );
           }
         });
       } finally {
