@@ -209,6 +209,7 @@ function updateLink() {
 
 // ---------------------------------------------------------------- run
 
+let focusLost = null;
 function setStatus(status) {
   state.status = status;
   const run = $("btn-run");
@@ -228,11 +229,21 @@ function setStatus(status) {
   pause.disabled = !enable.pause;
   step.disabled = !enable.step;
   reset.disabled = !enable.reset;
-  // Keep the keyboard focus on a usable button.
-  if (focused && focused.disabled) {
-    if (focused === run && enable.pause) pause.focus();
-    else if (focused === pause && enable.run) run.focus();
+  // Keep the keyboard focus on a usable button: Run hands it to Pause and back;
+  // while starting, when none is usable, it waits for the next status.
+  const lost =
+    focused && focused.disabled
+      ? focused
+      : focusLost && document.activeElement === document.body
+        ? focusLost
+        : null;
+  focusLost = null;
+  if (lost) {
+    if (lost === run && enable.pause) pause.focus();
+    else if (lost === pause && enable.run) run.focus();
+    else if (!lost.disabled) lost.focus();
     else if (enable.step) step.focus();
+    else focusLost = lost;
   }
   document.documentElement.dataset.status = status;
   renderProgress();
@@ -309,6 +320,9 @@ function onEvent(msg) {
   } else if (msg.type === "finished") {
     state.articleOutput = msg.articleOutput;
     state.summaryJson = msg.summaryJson;
+    // The final text is on the page before the status says "finished".
+    state.status = "finished";
+    renderOutput();
     setStatus("finished");
     scheduleRender();
   }
