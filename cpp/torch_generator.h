@@ -1,7 +1,7 @@
 // A random generator that reproduces PyTorch's CPU generator bit for bit:
 // torch.manual_seed, the raw 32/64-bit draws, uniform float/double and
 // torch.randn for contiguous float32 tensors (both of PyTorch's normal paths).
-// The rules are in docs/pytorch-parity.md (copied from the shared notes).
+// The rules are in docs/pytorch-parity.md.
 #pragma once
 
 #include <cstddef>
