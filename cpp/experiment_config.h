@@ -14,7 +14,7 @@ namespace bnlab {
 inline constexpr std::int64_t kMaxElementsPerBatch = 1 << 24;  // 64 MiB of float32
 inline constexpr std::int64_t kMaxSteps = 1000000;
 inline constexpr std::int64_t kMaxTotalValues = 2000000000;  // steps * elements per batch
-inline constexpr std::int64_t kMaxTraceValues = 1 << 24;     // steps * channels
+inline constexpr std::int64_t kMaxTraceValues = 1 << 22;  // steps * channels: ~100 MB of page trace
 
 struct Seed {
   std::uint64_t bits = 21;  // two's-complement pattern handed to manual_seed

@@ -53,7 +53,7 @@ test("bad configs come back as messages naming the field and the range", () => {
     [
       { channels: 1000, steps: 1000000, batch: 2 },
       "steps",
-      /steps \* channels must be at most 16777216/,
+      /steps \* channels must be at most 4194304/,
     ],
   ];
   for (const [change, field, pattern] of cases) {

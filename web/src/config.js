@@ -19,7 +19,7 @@ export const FALLBACK_LIMITS = Object.freeze({
   maxElementsPerBatch: 1 << 24,
   maxSteps: 1000000,
   maxTotalValues: 2000000000,
-  maxTraceValues: 1 << 24,
+  maxTraceValues: 1 << 22,
 });
 
 const SEED_MIN = -(2n ** 63n);

@@ -6,7 +6,7 @@ var createBatchNormLab = (function () {
     maxElementsPerBatch: 1 << 24,
     maxSteps: 1000000,
     maxTotalValues: 2000000000,
-    maxTraceValues: 1 << 24,
+    maxTraceValues: 1 << 22,
   };
   const DEFAULTS = {
     seed: "21",
