@@ -41,4 +41,15 @@ class TorchGenerator {
 float cephes_logf(float x);
 void cephes_sincosf(float t, float* sin_out, float* cos_out);
 
+#if defined(__wasm_simd128__)
+// The SIMD code that randn runs in WebAssembly instead (torch_generator.cpp),
+// exposed for tests/wasm/box_muller_simd_check.cpp: the two above on 8 lanes,
+// and one Box-Muller block of 16 values in place. Each returns false when a lane
+// flagged a possible fma tie, where randn falls back to the scalar code
+// (simd_box_muller_16 then leaves d untouched).
+bool simd_logf_x8(const float* x, float* out);
+bool simd_sincosf_x8(const float* t, float* sin_out, float* cos_out);
+bool simd_box_muller_16(float* d);
+#endif
+
 }  // namespace bnlab

@@ -1,0 +1,20 @@
+// randn's SIMD Box-Muller code in the WebAssembly build against its scalar
+// code on every input it can get (tests/wasm/box_muller_simd_check.cpp, built
+// by `npm run build:wasm`): all 2^24 values of u1 and of theta, bit for bit.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+
+import { repoRoot } from "./lab.mjs";
+
+test("SIMD log, sincos and Box-Muller blocks equal the scalar code on every input", () => {
+  const check = path.join(repoRoot, "build", "wasm", "bnlab_simd_check.js");
+  assert.ok(existsSync(check), `${check} is missing: run npm run build:wasm`);
+  const run = spawnSync(process.execPath, [check], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /^log: 0 of 16777216 values differ/m);
+  assert.match(run.stdout, /^sincos: 0 of 16777216 values differ/m);
+  assert.match(run.stdout, /^blocks: 0 of 2097152 differ/m);
+});
