@@ -12,6 +12,7 @@ import {
   assertClean,
   fixtures,
   queryFor,
+  ARTICLE_QUERY,
 } from "./helpers.mjs";
 
 let env;
@@ -39,16 +40,7 @@ test("the default page runs the article's experiment and prints its numbers", as
   assert.equal(text, byName("article_default").article_stdout);
   // The link now holds the whole config.
   const url = new URL(page.url());
-  assert.deepEqual(Object.fromEntries(url.searchParams), {
-    seed: "21",
-    batch: "20",
-    channels: "3",
-    height: "1",
-    width: "1",
-    steps: "2000",
-    momentum: "0.1",
-    eps: "0.00001",
-  });
+  assert.deepEqual(Object.fromEntries(url.searchParams), ARTICLE_QUERY);
   assert.match(await page.locator("#progress-text").textContent(), /2,000 of 2,000 steps/);
   assertClean(assert, log);
   await context.close();

@@ -136,6 +136,18 @@ export function fixtures() {
   return JSON.parse(readFileSync(join(repo, "tests/fixtures/experiments.json"), "utf8"));
 }
 
+// The article's config as the page writes it into the link.
+export const ARTICLE_QUERY = Object.freeze({
+  seed: "21",
+  batch: "20",
+  channels: "3",
+  height: "1",
+  width: "1",
+  steps: "2000",
+  momentum: "0.1",
+  eps: "0.00001",
+});
+
 // The query string for a fixture's config, as the page writes it.
 export function queryFor(config) {
   const q = new URLSearchParams();

@@ -1,7 +1,15 @@
 // Embed mode, and links that are broken or hostile.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, waitFinished, articleText, assertClean, fixtures } from "./helpers.mjs";
+import {
+  setup,
+  openPage,
+  waitFinished,
+  articleText,
+  assertClean,
+  fixtures,
+  ARTICLE_QUERY,
+} from "./helpers.mjs";
 
 let env;
 before(async () => {
@@ -88,16 +96,7 @@ test("hostile and broken links fall back to defaults with messages, inject nothi
   assert.equal(await articleText(page), fixtures().cases[0].article_stdout);
   // The link was rewritten to the config that ran.
   const q = Object.fromEntries(new URL(page.url()).searchParams);
-  assert.deepEqual(q, {
-    seed: "21",
-    batch: "20",
-    channels: "3",
-    height: "1",
-    width: "1",
-    steps: "2000",
-    momentum: "0.1",
-    eps: "0.00001",
-  });
+  assert.deepEqual(q, ARTICLE_QUERY);
   assertClean(assert, log);
   await context.close();
 });

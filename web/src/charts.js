@@ -247,6 +247,20 @@ function pairDatasets(
   return out;
 }
 
+// The mean and variance charts differ only in their series, band label and axis title.
+function statisticChart(canvas, t, { band, keys, yTitle, shown, decimated, totalSteps }) {
+  return new Chart(canvas, {
+    type: "line",
+    data: {
+      datasets: [
+        ...bandDatasets(t, band),
+        ...pairDatasets(t, shown, keys, ["running", "manual"], { decimated }),
+      ],
+    },
+    options: baseOptions(t, { yTitle, totalSteps }),
+  });
+}
+
 export class Charts {
   constructor(canvases) {
     this.canvases = canvases; // {mean, variance, diff}
@@ -266,29 +280,21 @@ export class Charts {
     this.varBand = varBand;
     const t = theme();
     this.charts = {
-      mean: new Chart(this.canvases.mean, {
-        type: "line",
-        data: {
-          datasets: [
-            ...bandDatasets(t, "expected spread of running mean (±2σ)"),
-            ...pairDatasets(t, shown, ["runningMean", "manualMean"], ["running", "manual"], {
-              decimated,
-            }),
-          ],
-        },
-        options: baseOptions(t, { yTitle: "mean", totalSteps }),
+      mean: statisticChart(this.canvases.mean, t, {
+        band: "expected spread of running mean (±2σ)",
+        keys: ["runningMean", "manualMean"],
+        yTitle: "mean",
+        shown,
+        decimated,
+        totalSteps,
       }),
-      variance: new Chart(this.canvases.variance, {
-        type: "line",
-        data: {
-          datasets: [
-            ...bandDatasets(t, "expected spread of running var (±2σ)"),
-            ...pairDatasets(t, shown, ["runningVar", "manualVar"], ["running", "manual"], {
-              decimated,
-            }),
-          ],
-        },
-        options: baseOptions(t, { yTitle: "variance", totalSteps }),
+      variance: statisticChart(this.canvases.variance, t, {
+        band: "expected spread of running var (±2σ)",
+        keys: ["runningVar", "manualVar"],
+        yTitle: "variance",
+        shown,
+        decimated,
+        totalSteps,
       }),
       diff: new Chart(this.canvases.diff, {
         type: "line",
