@@ -56,10 +56,8 @@ const lastJsonLine = (text) => JSON.parse(text.trim().split("\n").pop());
 // beyond a compiler and CMake, and no clash with a build of build/native.
 function buildNative() {
   const dir = path.join(root, "build", "bench");
-  if (!existsSync(path.join(dir, "CMakeCache.txt"))) {
-    run("cmake", ["-S", ".", "-B", dir, "-DCMAKE_BUILD_TYPE=Release", "-DBNLAB_BUILD_TESTS=OFF"]);
-  }
-  run("cmake", ["--build", dir, "--target", "bnlab_bench", "-j", "2"]);
+  if (!existsSync(path.join(dir, "CMakeCache.txt"))) run("cmake", ["--preset", "bench"]);
+  run("cmake", ["--build", "--preset", "bench", "--parallel"]);
   return path.join(dir, "bnlab_bench");
 }
 
@@ -67,7 +65,7 @@ function buildNative() {
 
 function newestSource() {
   let newest = 0;
-  for (const name of readdirSync(path.join(root, "cpp"))) {
+  for (const name of readdirSync(path.join(root, "cpp"), { recursive: true })) {
     newest = Math.max(newest, statSync(path.join(root, "cpp", name)).mtimeMs);
   }
   return newest;

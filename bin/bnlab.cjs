@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bnlab on Node: the same command line as the native bnlab, run by the
-// WebAssembly module, printing the same bytes (both call cpp/cli.cpp).
+// WebAssembly module, printing the same bytes (both call cpp/cli/cli.cpp).
 "use strict";
 
 const path = require("node:path");

@@ -14,7 +14,6 @@ if [ -d /usr/share/nodejs ]; then
   export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 fi
 # emcmake's default emulator flag (--experimental-wasm-threads) is refused by Node 20.
-emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
-cmake --build build/wasm -j 2
+emcmake cmake --preset wasm -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
+cmake --build --preset wasm --parallel
 echo "build-wasm: wrote build/wasm/batchnorm_lab.js ($(wc -c <build/wasm/batchnorm_lab.js) bytes)"

@@ -1,4 +1,4 @@
-// The WebAssembly build's SIMD Box-Muller code (cpp/torch_generator.cpp) against
+// The WebAssembly build's SIMD Box-Muller code (cpp/core/torch_generator.cpp) against
 // the scalar code it replaces, for every input randn can give it: LOG sees
 // u1 = 1 - k/2^24 and SINCOS sees theta = 6.2831855f * k/2^24, k < 2^24, and
 // each depends on its own input alone, so all 2^24 values of each cover every

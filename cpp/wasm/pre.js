@@ -1,5 +1,5 @@
 // Runs inside the Emscripten factory before the module starts: the small
-// JavaScript layer over the embind API (wasm_bindings.cpp). It validates before
+// JavaScript layer over the embind API (bindings.cpp). It validates before
 // constructing so that a bad config is a readable message, never a C++ throw.
 Module["createExperiment"] = function (config) {
   const errors = Module["validateConfig"](config);

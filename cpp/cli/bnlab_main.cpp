@@ -1,4 +1,4 @@
-// The native bnlab command: a thin shell around run_cli (cpp/cli.h).
+// The native bnlab command: a thin shell around run_cli (cpp/cli/cli.h).
 #include <cstdio>
 #include <string>
 #include <vector>

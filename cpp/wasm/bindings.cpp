@@ -2,7 +2,7 @@
 // core's C++ API into JavaScript objects, typed arrays and plain messages.
 // Errors never cross as C++ exceptions (3.1.6 shows those as bare pointers):
 // they come back as {field, message} lists or {error} objects, and the pre-js
-// (wasm_pre.js) turns the latter into JavaScript Errors.
+// (pre.js) turns the latter into JavaScript Errors.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -109,7 +109,7 @@ val run_cli(const val& args) {
   return out;
 }
 
-// JavaScript creates this only through Module.createExperiment (wasm_pre.js),
+// JavaScript creates this only through Module.createExperiment (pre.js),
 // which validates first, so the constructor does not throw on a bad config.
 class JsExperiment {
  public:
@@ -182,7 +182,7 @@ class JsBatchNorm2d {
  private:
   static bnlab::BatchNormOptions to_options(const val& o) {
     bnlab::BatchNormOptions options;
-    // Module.createBatchNorm2d (wasm_pre.js) rejects bad options with a message
+    // Module.createBatchNorm2d (pre.js) rejects bad options with a message
     // first; 1 keeps a direct `new` from throwing a C++ exception into JavaScript.
     const std::int64_t features = dimension(o["numFeatures"]);
     options.num_features = features > 0 ? features : 1;
