@@ -2,6 +2,7 @@
 //
 //   vite build                    -> dist/ (static site, relative paths, worker as its own file)
 //   vite build --mode singlefile  -> dist/batchnorm-lab.html (everything inlined, works from file://)
+//   vite build --mode embed       -> dist/embed.js (the <batchnorm-lab> element, a classic script)
 //   vite                          -> dev server
 //
 // The WebAssembly module is Emscripten's classic-script factory
@@ -43,7 +44,27 @@ function batchNormLabFactory() {
   };
 }
 
+// The custom element for authors' pages: one classic script that a plain
+// <script src> loads, next to index.html (which it frames).
+const embedConfig = {
+  root: webRoot,
+  publicDir: false,
+  build: {
+    outDir: resolve(repoRoot, "dist"),
+    emptyOutDir: false,
+    target: "es2020",
+    reportCompressedSize: false,
+    lib: {
+      entry: resolve(webRoot, "embed.js"),
+      formats: ["iife"],
+      name: "BatchNormLabEmbed",
+      fileName: () => "embed.js",
+    },
+  },
+};
+
 export default defineConfig(({ mode }) => {
+  if (mode === "embed") return embedConfig;
   const singleFile = mode === "singlefile";
   return {
     root: webRoot,
