@@ -12,6 +12,7 @@ import {
   VIEW_FIELDS,
   HEIGHT_MIN,
   HEIGHT_MAX,
+  pageFieldEntries,
 } from "../../web/src/embed-fields.js";
 
 test("each view field accepts its grammar and nothing else", () => {
@@ -107,4 +108,18 @@ test("fitting heights grow with the panels and stay in range", () => {
   for (const p of [["mean"], ["mean", "variance", "distance"], ["explanation", "output"]])
     assert.ok(fittingHeight(p, "full") < all);
   assert.ok(all <= HEIGHT_MAX && fittingHeight([], "none") >= HEIGHT_MIN);
+});
+
+test("the page-field entries parse and write like the rest of the module", () => {
+  const entries = pageFieldEntries();
+  assert.deepEqual(Object.keys(entries), VIEW_FIELDS);
+  assert.deepEqual(entries.panels.parse("mean,output"), { ok: true, value: ["mean", "output"] });
+  assert.equal(entries.panels.write(["mean", "output"]), "mean,output");
+  assert.equal(entries.panels.write(null), null);
+  assert.equal(entries.theme.write("auto"), null, "defaults stay out of the link");
+  assert.equal(entries.theme.write("dark"), "dark");
+  assert.equal(entries.autoplay.write(false), "0");
+  assert.equal(entries["frame-height"].parse("abc").ok, false);
+  for (const [field, entry] of Object.entries(entries))
+    assert.equal(entry.initial, VIEW_DEFAULTS[field]);
 });

@@ -151,3 +151,19 @@ export function fittingHeight(panels, controls = "full") {
   for (const p of list) h += CHARTS.includes(p) ? CHART_COMFORT : (PANEL_HEIGHTS[p] ?? 0);
   return Math.min(HEIGHT_MAX, Math.max(HEIGHT_MIN, h + 16));
 }
+
+// The same fields in the shape of link.js's PAGE_FIELDS entries: {initial,
+// parse(text), write(value) -> text, or null for the default}.
+export function pageFieldEntries() {
+  return Object.fromEntries(
+    VIEW_FIELDS.map((field) => [
+      field,
+      {
+        initial: VIEW_DEFAULTS[field],
+        parse: (text) => parseViewField(field, text),
+        write: (value) =>
+          value === null || value === VIEW_DEFAULTS[field] ? null : formatViewField(field, value),
+      },
+    ]),
+  );
+}
