@@ -63,6 +63,29 @@ const embedConfig = {
   },
 };
 
+// In an iframe sandboxed without allow-same-origin the page's origin is
+// opaque: module scripts and crossorigin stylesheets are then CORS requests,
+// which a static host without Access-Control-Allow-Origin refuses. The site's
+// entry is therefore one classic script (iife, deferred) and its stylesheet a
+// plain link; the worker comes from a blob (a worker script URL from another
+// origin is refused too, and worker-src allows blob:).
+function classicEntry() {
+  return {
+    name: "batchnorm-lab-classic-entry",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler: (html) =>
+        html
+          .replace(
+            /<script type="module" crossorigin (src="[^"]+")><\/script>/g,
+            "<script defer $1></script>",
+          )
+          .replace(/(<link rel="stylesheet") crossorigin/g, "$1"),
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   if (mode === "embed") return embedConfig;
   const singleFile = mode === "singlefile";
@@ -74,14 +97,15 @@ export default defineConfig(({ mode }) => {
       batchNormLabFactory(),
       ...(singleFile
         ? [viteSingleFile({ outputFileName: "batchnorm-lab.html", removeViteModuleLoader: true })]
-        : []),
+        : [classicEntry()]),
     ],
     resolve: {
       alias: {
-        // The single file needs the worker inlined (a blob), the site a separate file.
+        // The built page takes its worker from a blob (see classicEntry), the
+        // dev server from a separate file.
         "#worker-constructor": resolve(
           webRoot,
-          singleFile ? "src/worker-constructor-inline.js" : "src/worker-constructor.js",
+          mode === "development" ? "src/worker-constructor.js" : "src/worker-constructor-inline.js",
         ),
       },
     },
@@ -95,6 +119,8 @@ export default defineConfig(({ mode }) => {
       target: "es2022",
       chunkSizeWarningLimit: 2048,
       reportCompressedSize: false,
+      rolldownOptions: singleFile ? {} : { output: { format: "iife" } },
+      cssCodeSplit: false,
     },
     server: {
       fs: { allow: [repoRoot] },

@@ -1,0 +1,132 @@
+// Embeds in an author's page: the <batchnorm-lab> element (dist/embed.js) in a
+// host page that has a strict Content Security Policy, a sandboxed iframe
+// without same-origin, heights posted by the page against the frame's size.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, openPage, assertClean } from "./helpers.mjs";
+
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'";
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+// A host page on the server's origin, sent with the strict policy. It records
+// every policy violation and every height message it gets.
+async function hostPage(body, { width = 1280, colorScheme = "light", path = "host.html" } = {}) {
+  const { page, log, context } = await openPage(env, "about:blank", { width, colorScheme });
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+<script src="host-probe.js"></script></head><body>${body}</body></html>`;
+  await context.route(`${env.base}${path}`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "content-type": "text/html", "content-security-policy": CSP },
+      body: html,
+    }),
+  );
+  // The probe is a file on the host's origin, so that the policy allows it.
+  await context.route(`${env.base}host-probe.js`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: "text/javascript",
+      body: `window.violations = []; window.heights = [];
+addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective + " " + e.blockedURI));
+addEventListener("message", (e) => { if (e.data && e.data.type === "batchnorm-lab:height") heights.push(e.data.height); });`,
+    }),
+  );
+  const warnings = [];
+  page.on("console", (msg) => msg.type() === "warning" && warnings.push(msg.text()));
+  await page.goto(`${env.base}${path}`);
+  return { page, log, context, warnings };
+}
+
+// Waits for the framed page to finish its run; returns the frame.
+async function finishedFrame(page, selector = "iframe") {
+  const handle = await page.waitForSelector(selector);
+  const frame = await handle.contentFrame();
+  await frame.waitForFunction(() => document.documentElement.dataset.status === "finished", null, {
+    timeout: 60000,
+  });
+  return { handle, frame };
+}
+
+test("<batchnorm-lab> frames the page with its attributes and takes the posted height", async () => {
+  const { page, log, context, warnings } = await hostPage(
+    `<p>Before.</p><script src="embed.js"></script>
+<batchnorm-lab seed="5" steps="40" momentum="0.2" id="lab" class="x"></batchnorm-lab><p>After.</p>`,
+  );
+  const { handle, frame } = await finishedFrame(page);
+  const src = new URL(await handle.getAttribute("src"));
+  assert.equal(src.pathname, "/index.html");
+  assert.equal(src.searchParams.get("seed"), "5");
+  assert.equal(src.searchParams.get("steps"), "40");
+  assert.equal(src.searchParams.get("momentum"), "0.2");
+  assert.equal(src.searchParams.get("embed"), "1");
+  assert.equal(src.searchParams.has("id") || src.searchParams.has("class"), false);
+  assert.match(await handle.getAttribute("title"), /BatchNorm Lab/);
+  // The frame ends as tall as the page says it is, and the page is not cut.
+  await page.waitForFunction(() => {
+    const h = window.heights.at(-1);
+    return h && Math.abs(document.querySelector("iframe").getBoundingClientRect().height - h) < 1;
+  });
+  const content = await frame.evaluate(() => document.documentElement.scrollHeight);
+  const box = await handle.boundingBox();
+  assert.ok(Math.abs(content - box.height) <= 1, `content ${content} in a ${box.height} px frame`);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assert.deepEqual(warnings, []);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("<batchnorm-lab> warns about bad and unknown attributes and follows attribute changes", async () => {
+  const { page, log, context, warnings } = await hostPage(
+    `<script src="embed.js"></script><batchnorm-lab steps="20" speed="fast" colour="red"></batchnorm-lab>`,
+  );
+  const { handle } = await finishedFrame(page);
+  assert.ok(
+    warnings.some((w) => /speed must be auto, max, or steps per second/.test(w)),
+    warnings.join("\n"),
+  );
+  assert.ok(
+    warnings.some((w) => /unknown attribute "colour"/.test(w)),
+    warnings.join("\n"),
+  );
+  // Passed on, so that the page can say so to the reader too.
+  assert.equal(new URL(await handle.getAttribute("src")).searchParams.get("colour"), "red");
+  await page.evaluate(() => {
+    const lab = document.querySelector("batchnorm-lab");
+    lab.setAttribute("seed", "9");
+    lab.setAttribute("steps", "25");
+    lab.setAttribute("frame-height", "480");
+  });
+  await page.waitForFunction(() => /seed=9/.test(document.querySelector("iframe").src));
+  const src = new URL(await handle.getAttribute("src"));
+  assert.equal(src.searchParams.get("steps"), "25");
+  assert.equal(await page.locator("iframe").count(), 1, "one frame, reloaded");
+  const box = await handle.boundingBox();
+  assert.equal(Math.round(box.height), 480, "a fixed frame-height wins over the messages");
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("the page runs in <iframe sandbox=allow-scripts> (no same-origin) and posts its height", async () => {
+  const { page, log, context } = await hostPage(
+    `<iframe sandbox="allow-scripts" src="index.html?embed=1&steps=30&seed=3" title="lab" width="600" height="500"></iframe>`,
+  );
+  const { frame } = await finishedFrame(page);
+  const text = await frame.evaluate(
+    () => document.querySelector('[data-testid="article-output"]').textContent,
+  );
+  assert.match(text, /Computed by BatchNorm2d/);
+  await page.waitForFunction(() => window.heights.length > 0);
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assertClean(assert, log);
+  await context.close();
+});
