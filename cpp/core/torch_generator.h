@@ -7,9 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <random>
+
+#include "mersenne_twister.h"
 
 namespace bnlab {
+
+// kFastest: randn's Box-Muller blocks on the SIMD kernel this build and CPU
+// have (box_muller_simd.h); kPortable: the scalar block. Same bits either way.
+enum class RandnPath { kFastest, kPortable };
 
 class TorchGenerator {
  public:
@@ -25,31 +30,23 @@ class TorchGenerator {
   double uniform_double();   // [0, 1) from the low 53 bits of random64()
 
   // torch.randn(numel) into `out`, which must hold `numel` floats.
-  void randn(float* out, std::size_t numel);
+  void randn(float* out, std::size_t numel, RandnPath path = RandnPath::kFastest);
+
+  // The kernel RandnPath::kFastest runs here: "avx2+fma", "wasm-simd128" or "portable".
+  static const char* fastest_path_name();
 
   bool has_cached_normal() const { return cached_normal_.has_value(); }
 
  private:
-  void randn_vectorized(float* out, std::size_t numel);
+  void randn_vectorized(float* out, std::size_t numel, RandnPath path);
   void randn_scalar(float* out, std::size_t numel);
 
-  std::mt19937 engine_;
+  MersenneTwister engine_;
   std::optional<double> cached_normal_;
 };
 
 // PyTorch's AVX2 Box-Muller helpers (Cephes float polynomials), exposed for tests.
 float cephes_logf(float x);
 void cephes_sincosf(float t, float* sin_out, float* cos_out);
-
-#if defined(__wasm_simd128__)
-// The SIMD code that randn runs in WebAssembly instead (torch_generator.cpp),
-// exposed for tests/wasm/box_muller_simd_check.cpp: the two above on 8 lanes,
-// and one Box-Muller block of 16 values in place. Each returns false when a lane
-// flagged a possible fma tie, where randn falls back to the scalar code
-// (simd_box_muller_16 then leaves d untouched).
-bool simd_logf_x8(const float* x, float* out);
-bool simd_sincosf_x8(const float* t, float* sin_out, float* cos_out);
-bool simd_box_muller_16(float* d);
-#endif
 
 }  // namespace bnlab

@@ -1,4 +1,4 @@
-// The WebAssembly build's SIMD Box-Muller code (cpp/core/torch_generator.cpp) against
+// The WebAssembly build's SIMD Box-Muller code (cpp/core/box_muller_wasm_simd.cpp) against
 // the scalar code it replaces, for every input randn can give it: LOG sees
 // u1 = 1 - k/2^24 and SINCOS sees theta = 6.2831855f * k/2^24, k < 2^24, and
 // each depends on its own input alone, so all 2^24 values of each cover every
@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "box_muller_simd.h"
 #include "torch_generator.h"
 
 #if !defined(__wasm_simd128__)
