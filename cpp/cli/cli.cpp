@@ -1,34 +1,39 @@
+// bnlab's argument list: flags from the config field table, parsed and
+// validated by the core, the run printed as the article's script or as JSON.
 #include "cli.h"
 
 #include <exception>
 #include <utility>
 
 #include "article_report.h"
+#include "config_text.h"
 #include "experiment.h"
 
 namespace bnlab {
 namespace {
 
-const char* const kFlags[] = {"seed",  "batch", "channels", "height",
-                              "width", "steps", "momentum", "eps"};
-
 std::string usage() {
-  std::string text =
-      "usage: bnlab [--seed S] [--batch N] [--channels C] [--height H] [--width W]\n"
-      "             [--steps K] [--momentum M|none] [--eps E] [--json]\n\n"
+  std::string text, line = "usage: bnlab";
+  const auto add = [&](const std::string& item) {
+    if (line.size() + 1 + item.size() > 80) {
+      text += line + "\n";
+      line = std::string(12, ' ');
+    }
+    line += " " + item;
+  };
+  for (const FieldSpec& spec : config_fields()) {
+    add("[--" + std::string(spec.name) + " " + spec.placeholder + "]");
+  }
+  add("[--json]");
+  text += line + "\n\n";
+  text +=
       "Runs the article's BatchNorm2d experiment and prints what its PyTorch script prints\n"
       "(or, with --json, the final statistics). Defaults are the article's.\n\n";
-  for (const char* flag : kFlags) {
-    text += "  --" + std::string(flag) + ": " + describe_range(flag) + "\n";
+  for (const FieldSpec& spec : config_fields()) {
+    text += "  --" + std::string(spec.name) + ": " + spec.range + " (default " + spec.default_text +
+            ")\n";
   }
   return text;
-}
-
-bool is_flag(const std::string& name) {
-  for (const char* flag : kFlags) {
-    if (name == flag) return true;
-  }
-  return false;
 }
 
 CliResult usage_error(const std::string& message) {
@@ -38,7 +43,7 @@ CliResult usage_error(const std::string& message) {
 }  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) {
-  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<FieldInput> fields;
   bool json = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -47,7 +52,7 @@ CliResult run_cli(const std::vector<std::string>& args) {
       json = true;
       continue;
     }
-    if (arg.rfind("--", 0) != 0) return usage_error("unexpected argument '" + arg + "'");
+    if (arg.rfind("--", 0) != 0) return usage_error("unexpected argument " + quote_text(arg));
     std::string name = arg.substr(2), value;
     const std::size_t eq = name.find('=');
     const bool inline_value = eq != std::string::npos;
@@ -55,13 +60,12 @@ CliResult run_cli(const std::vector<std::string>& args) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    if (!is_flag(name)) {
-      return usage_error("unknown flag '--" + name + "' (see bnlab --help)");
+    const FieldSpec* spec = find_field(name);
+    if (spec == nullptr) {
+      return usage_error("unknown flag " + quote_text("--" + name) + " (see bnlab --help)");
     }
     if (!inline_value) {
-      if (i + 1 >= args.size()) {
-        return usage_error("--" + name + " needs a value: " + describe_range(name));
-      }
+      if (i + 1 >= args.size()) return usage_error("--" + name + " needs a value: " + spec->range);
       value = args[++i];
     }
     fields.emplace_back(name, value);

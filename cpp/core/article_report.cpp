@@ -66,7 +66,8 @@ std::string summary_json(const Experiment& experiment) {
   const ExperimentConfig& c = experiment.config();
   const ExperimentSummary s = experiment.summary();
   std::string out =
-      "{\"config\": {\"seed\": " + c.seed.to_string() + ", \"batch\": " + std::to_string(c.batch) +
+      "{\"config\": {\"seed\": \"" + c.seed.to_string() +
+      "\", \"batch\": " + std::to_string(c.batch) +
       ", \"channels\": " + std::to_string(c.channels) +
       ", \"height\": " + std::to_string(c.height) + ", \"width\": " + std::to_string(c.width) +
       ", \"steps\": " + std::to_string(c.steps) +

@@ -1,201 +1,299 @@
+// The config field table, the per-field parser, and validation of a whole
+// config in overflow-checked size arithmetic.
 #include "experiment_config.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
+
+#include "checked_size.h"
+#include "config_text.h"
 
 namespace bnlab {
 namespace {
 
-// Strict decimal integer: optional sign, digits only. The magnitude is
-// returned with the sign apart so that [-2^63, 2^64 - 1] fits.
-bool parse_decimal(const std::string& text, bool* negative, std::uint64_t* magnitude) {
-  std::size_t i = 0;
-  *negative = false;
-  if (i < text.size() && (text[i] == '+' || text[i] == '-')) *negative = text[i++] == '-';
-  if (i == text.size()) return false;
-  std::uint64_t value = 0;
-  for (; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (ch < '0' || ch > '9') return false;
-    const std::uint64_t digit = static_cast<std::uint64_t>(ch - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
-    value = value * 10 + digit;
-  }
-  *magnitude = value;
-  return true;
+using C = ExperimentConfig;
+
+constexpr FieldSpec seed_field(const char* name, Seed C::*member, const char* default_text,
+                               const char* range, const char* placeholder) {
+  FieldSpec f{name, FieldKind::kSeed, default_text, range, placeholder};
+  f.seed = member;
+  return f;
 }
 
-std::optional<std::int64_t> parse_int(const std::string& text) {
-  bool negative;
-  std::uint64_t magnitude;
-  if (!parse_decimal(text, &negative, &magnitude)) return std::nullopt;
-  if (!negative && magnitude > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-    return std::nullopt;
-  if (negative && magnitude > (1ULL << 63)) return std::nullopt;
-  return negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
+constexpr FieldSpec integer_field(const char* name, std::int64_t C::*member,
+                                  const char* default_text, std::int64_t low, std::int64_t high,
+                                  const char* range, const char* placeholder) {
+  FieldSpec f{name, FieldKind::kInteger, default_text, range, placeholder};
+  f.min_int = low, f.max_int = high, f.integer = member;
+  return f;
 }
 
-// A finite or infinite number in the C locale's syntax, the whole text.
-std::optional<double> parse_number(const std::string& text) {
-  if (text.empty() || text.size() > 64) return std::nullopt;
-  for (const char ch : text) {
-    const bool allowed =
-        (ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' || ch == '-';
-    if (!allowed) return std::nullopt;  // also rejects "nan", "inf" and hex floats
-  }
-  errno = 0;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
-  return value;
+// For fields that may be absent, e.g. a step at which something happens, or
+// never: optional_integer_field("switch", &C::switch_step, "never", 0, kMaxSteps,
+// "never", "an integer in [0, 1000000], or never", "K|never").
+[[maybe_unused]] constexpr FieldSpec optional_integer_field(
+    const char* name, std::optional<std::int64_t> C::*member, const char* default_text,
+    std::int64_t low, std::int64_t high, const char* absent_word, const char* range,
+    const char* placeholder) {
+  FieldSpec f{name, FieldKind::kOptionalInteger, default_text, range, placeholder};
+  f.min_int = low, f.max_int = high, f.absent_word = absent_word, f.optional_integer = member;
+  return f;
 }
 
-std::string lower(std::string s) {
-  for (char& ch : s) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return s;
+constexpr FieldSpec number_field(const char* name, double C::*member, const char* default_text,
+                                 double low, bool low_open, double high, const char* range,
+                                 const char* placeholder) {
+  FieldSpec f{name, FieldKind::kNumber, default_text, range, placeholder};
+  f.min_number = low, f.min_open = low_open, f.max_number = high, f.number = member;
+  return f;
 }
 
-std::string quoted(const std::string& text) {
-  std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
-  for (char& ch : shown) {
-    if (static_cast<unsigned char>(ch) < 0x20) ch = '?';
-  }
-  return "'" + shown + "'";
+constexpr FieldSpec optional_number_field(const char* name, std::optional<double> C::*member,
+                                          const char* default_text, double low, double high,
+                                          const char* absent_word, const char* range,
+                                          const char* placeholder) {
+  FieldSpec f{name, FieldKind::kOptionalNumber, default_text, range, placeholder};
+  f.min_number = low, f.max_number = high, f.absent_word = absent_word;
+  f.optional_number = member;
+  return f;
 }
 
-const char* const kIntegerFields[] = {"batch", "channels", "height", "width", "steps"};
+constexpr double kLargestFinite = std::numeric_limits<double>::max();
+
+// THE field table. A new field is a row here plus its ExperimentConfig member
+// (and tests); the parser, validation, CLI usage, JSON and the JavaScript API
+// all read this. Range texts must say what the bounds say: the grammar cases
+// (tests/fixtures/config_cases.json) try every bound and one past it.
+constexpr FieldSpec kFields[] = {
+    seed_field("seed", &C::seed, "21", "an integer in [-9223372036854775808, 18446744073709551615]",
+               "S"),
+    integer_field("batch", &C::batch, "20", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
+                  "N"),
+    integer_field("channels", &C::channels, "3", 1, kMaxElementsPerBatch,
+                  "an integer in [1, 16777216]", "C"),
+    integer_field("height", &C::height, "1", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
+                  "H"),
+    integer_field("width", &C::width, "1", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
+                  "W"),
+    integer_field("steps", &C::steps, "2000", 0, kMaxSteps, "an integer in [0, 1000000]", "K"),
+    optional_number_field("momentum", &C::momentum, "0.1", 0, 1, "none",
+                          "a number in [0, 1], or none", "M|none"),
+    number_field("eps", &C::eps, "1e-5", 0, true, kLargestFinite, "a finite number > 0", "E"),
+};
+
+bool integer_in_range(const FieldSpec& spec, std::int64_t v) {
+  return v >= spec.min_int && v <= spec.max_int;
+}
+
+bool number_in_range(const FieldSpec& spec, double v) {
+  return std::isfinite(v) && (spec.min_open ? v > spec.min_number : v >= spec.min_number) &&
+         v <= spec.max_number;
+}
+
+ConfigError range_error(const FieldSpec& spec, const std::string& got) {
+  return {spec.name, std::string(spec.name) + " must be " + spec.range + "; got " + got};
+}
+
+std::string size_text(const ExperimentConfig& c) {
+  return std::to_string(c.batch) + ", " + std::to_string(c.channels) + ", " +
+         std::to_string(c.height) + ", " + std::to_string(c.width);
+}
 
 }  // namespace
+
+ExperimentConfig::ExperimentConfig() {
+  for (const FieldSpec& spec : config_fields()) {
+    parse_field(spec, FieldInput(spec.name, spec.default_text), this);
+  }
+}
 
 std::string Seed::to_string() const {
   if (!negative) return std::to_string(bits);
   return "-" + std::to_string(0 - bits);
 }
 
-std::optional<Seed> Seed::parse(const std::string& text) {
-  bool negative;
-  std::uint64_t magnitude;
-  if (!parse_decimal(text, &negative, &magnitude)) return std::nullopt;
-  if (negative && magnitude > (1ULL << 63)) return std::nullopt;
+std::optional<Seed> Seed::parse(std::string_view text) {
+  const auto d = parse_decimal(text);
+  if (!d || (d->negative && d->magnitude > (1ULL << 63))) return std::nullopt;
   Seed seed;
-  seed.negative = negative && magnitude != 0;
-  seed.bits = negative ? 0 - magnitude : magnitude;
+  seed.negative = d->negative && d->magnitude != 0;
+  seed.bits = d->negative ? 0 - d->magnitude : d->magnitude;
   return seed;
 }
 
-std::string describe_range(const std::string& field) {
-  if (field == "seed") return "an integer in [-9223372036854775808, 18446744073709551615]";
-  if (field == "steps") return "an integer in [0, " + std::to_string(kMaxSteps) + "]";
-  if (field == "momentum") return "a number in [0, 1], or none";
-  if (field == "eps") return "a finite number > 0";
-  return "an integer in [1, " + std::to_string(kMaxElementsPerBatch) + "]";
+FieldTable config_fields() { return {kFields, sizeof kFields / sizeof kFields[0]}; }
+
+const FieldSpec* find_field(std::string_view name) {
+  for (const FieldSpec& spec : config_fields()) {
+    if (name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string describe_range(std::string_view field) {
+  const FieldSpec* spec = find_field(field);
+  return spec ? spec->range : "";
+}
+
+std::string format_field(const FieldSpec& spec, const ExperimentConfig& c) {
+  switch (spec.kind) {
+    case FieldKind::kSeed:
+      return (c.*spec.seed).to_string();
+    case FieldKind::kInteger:
+      return std::to_string(c.*spec.integer);
+    case FieldKind::kOptionalInteger: {
+      const auto& v = c.*spec.optional_integer;
+      return v ? std::to_string(*v) : spec.absent_word;
+    }
+    case FieldKind::kNumber:
+      return format_number(c.*spec.number);
+    case FieldKind::kOptionalNumber: {
+      const auto& v = c.*spec.optional_number;
+      return v ? format_number(*v) : spec.absent_word;
+    }
+  }
+  return "";
+}
+
+std::optional<ConfigError> parse_field(const FieldSpec& spec, const FieldInput& input,
+                                       ExperimentConfig* c) {
+  const bool optional =
+      spec.kind == FieldKind::kOptionalInteger || spec.kind == FieldKind::kOptionalNumber;
+  const bool absent =
+      optional && (input.non_text.empty() ? equals_word(input.text, spec.absent_word)
+                                          : input.non_text == "null");
+  if (!input.non_text.empty() && !absent) return range_error(spec, input.non_text);
+  const std::string& text = input.text;
+  switch (spec.kind) {
+    case FieldKind::kSeed:
+      if (const auto seed = Seed::parse(text)) {
+        c->*spec.seed = *seed;
+        return std::nullopt;
+      }
+      break;
+    case FieldKind::kInteger:
+    case FieldKind::kOptionalInteger: {
+      if (absent) {
+        (c->*spec.optional_integer).reset();
+        return std::nullopt;
+      }
+      const auto v = parse_int64(text);
+      if (!v || !integer_in_range(spec, *v)) break;
+      if (spec.kind == FieldKind::kInteger) {
+        c->*spec.integer = *v;
+      } else {
+        c->*spec.optional_integer = *v;
+      }
+      return std::nullopt;
+    }
+    case FieldKind::kNumber:
+    case FieldKind::kOptionalNumber: {
+      if (absent) {
+        (c->*spec.optional_number).reset();
+        return std::nullopt;
+      }
+      const auto v = parse_decimal_number(text);
+      if (!v || !number_in_range(spec, *v)) break;
+      if (spec.kind == FieldKind::kNumber) {
+        c->*spec.number = *v;
+      } else {
+        c->*spec.optional_number = *v;
+      }
+      return std::nullopt;
+    }
+  }
+  return range_error(spec, quote_text(text));
+}
+
+std::string limit_rule(Limit limit) {
+  switch (limit) {
+    case Limit::kValuesPerBatch:
+      return "batch * channels * height * width must be at most " +
+             std::to_string(kMaxElementsPerBatch) +
+             " values per batch (what a browser tab can hold)";
+    case Limit::kValuesPerChannel:
+      return "batch * height * width must be at least 2 (training needs more than 1 value per "
+             "channel)";
+    case Limit::kTotalValues:
+      return "steps * values per batch must be at most " + std::to_string(kMaxTotalValues) +
+             " (the work one run may take)";
+    case Limit::kTraceValues:
+      return "steps * channels must be at most " + std::to_string(kMaxTraceValues) +
+             " (the per-step trace a browser tab keeps)";
+  }
+  return "";
 }
 
 std::vector<ConfigError> validate(const ExperimentConfig& config) {
   std::vector<ConfigError> errors;
-  const auto range_error = [&](const std::string& field) {
-    errors.push_back({field, field + " must be " + describe_range(field)});
-  };
-  const std::int64_t sizes[] = {config.batch, config.channels, config.height, config.width};
-  for (int i = 0; i < 4; ++i) {
-    if (sizes[i] < 1 || sizes[i] > kMaxElementsPerBatch) range_error(kIntegerFields[i]);
+  for (const FieldSpec& spec : config_fields()) {
+    bool ok = true;
+    switch (spec.kind) {
+      case FieldKind::kSeed:
+        break;
+      case FieldKind::kInteger:
+        ok = integer_in_range(spec, config.*spec.integer);
+        break;
+      case FieldKind::kOptionalInteger: {
+        const auto& v = config.*spec.optional_integer;
+        ok = !v || integer_in_range(spec, *v);
+        break;
+      }
+      case FieldKind::kNumber:
+        ok = number_in_range(spec, config.*spec.number);
+        break;
+      case FieldKind::kOptionalNumber: {
+        const auto& v = config.*spec.optional_number;
+        ok = !v || number_in_range(spec, *v);
+        break;
+      }
+    }
+    if (!ok) errors.push_back(range_error(spec, format_field(spec, config)));
   }
-  if (config.steps < 0 || config.steps > kMaxSteps) range_error("steps");
-  if (config.momentum &&
-      (!std::isfinite(*config.momentum) || *config.momentum < 0 || *config.momentum > 1)) {
-    range_error("momentum");
-  }
-  if (!std::isfinite(config.eps) || !(config.eps > 0)) range_error("eps");
   if (!errors.empty()) return errors;
 
-  // Each size is at most 2^24, so the products below cannot overflow int64.
-  const std::int64_t per_batch = config.elements_per_batch();
-  if (config.batch * config.channels > kMaxElementsPerBatch || per_batch > kMaxElementsPerBatch) {
-    errors.push_back({"size", "batch * channels * height * width must be at most " +
-                                  std::to_string(kMaxElementsPerBatch) +
-                                  " values per batch (what a browser tab can hold)"});
+  // Each size is at most 2^24, so the product of four can reach 2^96: every
+  // product below is checked, and refused before anything is allocated.
+  const auto per_batch = product_within(
+      {config.batch, config.channels, config.height, config.width}, kMaxElementsPerBatch);
+  if (!per_batch) {
+    errors.push_back(
+        {"size", limit_rule(Limit::kValuesPerBatch) + "; got " + std::to_string(config.batch) +
+                     " * " + std::to_string(config.channels) + " * " +
+                     std::to_string(config.height) + " * " + std::to_string(config.width)});
     return errors;
   }
   if (config.steps > 0 && config.values_per_channel() < 2) {
     errors.push_back({"batch",
                       "Expected more than 1 value per channel when training, got input size "
                       "torch.Size([" +
-                          std::to_string(config.batch) + ", " + std::to_string(config.channels) +
-                          ", " + std::to_string(config.height) + ", " +
-                          std::to_string(config.width) +
-                          "]): batch * height * width must be at least 2"});
+                          size_text(config) + "]): batch * height * width must be at least 2"});
   }
-  if (config.steps * per_batch > kMaxTotalValues) {
-    errors.push_back({"steps", "steps * values per batch must be at most " +
-                                   std::to_string(kMaxTotalValues) +
-                                   " (the work one run may take); got " +
-                                   std::to_string(config.steps * per_batch)});
+  if (!product_within({config.steps, *per_batch}, kMaxTotalValues)) {
+    errors.push_back({"steps", limit_rule(Limit::kTotalValues) + "; got " +
+                                   std::to_string(config.steps) + " * " +
+                                   std::to_string(*per_batch)});
   }
-  if (config.steps * config.channels > kMaxTraceValues) {
-    errors.push_back({"steps", "steps * channels must be at most " +
-                                   std::to_string(kMaxTraceValues) +
-                                   " (the per-step trace a browser tab keeps); got " +
-                                   std::to_string(config.steps * config.channels)});
+  if (!product_within({config.steps, config.channels}, kMaxTraceValues)) {
+    errors.push_back({"steps", limit_rule(Limit::kTraceValues) + "; got " +
+                                   std::to_string(config.steps) + " * " +
+                                   std::to_string(config.channels)});
   }
   return errors;
 }
 
-ConfigParse parse_config(const std::vector<std::pair<std::string, std::string>>& fields) {
+ConfigParse parse_config(const std::vector<FieldInput>& fields) {
   ConfigParse result;
-  ExperimentConfig& config = result.config;
-  const auto fail = [&](const std::string& field, const std::string& text) {
-    result.errors.push_back(
-        {field, field + " must be " + describe_range(field) + "; got " + quoted(text)});
-  };
-  for (const auto& [field, text] : fields) {
-    if (field == "seed") {
-      if (auto seed = Seed::parse(text)) {
-        config.seed = *seed;
-      } else {
-        fail(field, text);
-      }
-    } else if (field == "momentum") {
-      const std::string key = lower(text);
-      if (key == "none" || key == "null") {
-        config.momentum.reset();
-      } else if (auto value = parse_number(text);
-                 value && std::isfinite(*value) && *value >= 0 && *value <= 1) {
-        config.momentum = *value;
-      } else {
-        fail(field, text);
-      }
-    } else if (field == "eps") {
-      if (auto value = parse_number(text); value && std::isfinite(*value) && *value > 0) {
-        config.eps = *value;
-      } else {
-        fail(field, text);
-      }
-    } else {
-      std::int64_t* target = nullptr;
-      if (field == "batch") target = &config.batch;
-      if (field == "channels") target = &config.channels;
-      if (field == "height") target = &config.height;
-      if (field == "width") target = &config.width;
-      if (field == "steps") target = &config.steps;
-      if (target == nullptr) {
-        result.errors.push_back({field, "unknown setting " + quoted(field)});
-        continue;
-      }
-      const auto value = parse_int(text);
-      const std::int64_t low = field == "steps" ? 0 : 1;
-      const std::int64_t high = field == "steps" ? kMaxSteps : kMaxElementsPerBatch;
-      if (value && *value >= low && *value <= high) {
-        *target = *value;
-      } else {
-        fail(field, text);
-      }
+  for (const FieldInput& input : fields) {
+    const FieldSpec* spec = find_field(input.field);
+    if (spec == nullptr) {
+      result.errors.push_back(
+          {shown_text(input.field), "unknown setting " + quote_text(input.field)});
+    } else if (auto error = parse_field(*spec, input, &result.config)) {
+      result.errors.push_back(std::move(*error));
     }
   }
-  if (result.errors.empty()) result.errors = validate(config);
+  if (result.errors.empty()) result.errors = validate(result.config);
   return result;
 }
 

@@ -1,10 +1,13 @@
-// The article's experiment as a config, with validation that returns readable
-// messages (one per bad field) instead of aborting.
+// The article's experiment as a config: one table of its fields (the only
+// place that names a field, its kind, default, range and CLI placeholder), the
+// parser every entry point uses, validation in checked arithmetic, and the
+// fallback that turns any input into a config that runs.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,31 +20,83 @@ inline constexpr std::int64_t kMaxTotalValues = 2000000000;  // steps * elements
 inline constexpr std::int64_t kMaxTraceValues = 1 << 22;  // steps * channels: ~100 MB of page trace
 
 struct Seed {
-  std::uint64_t bits = 21;  // two's-complement pattern handed to manual_seed
-  bool negative = false;    // so that the seed prints as the user wrote it
+  std::uint64_t bits = 0;  // two's-complement pattern handed to manual_seed
+  bool negative = false;   // so that the seed prints as the user wrote it
   std::string to_string() const;
   // Accepts PyTorch's range [-2^63, 2^64 - 1]; nullopt on anything else.
-  static std::optional<Seed> parse(const std::string& text);
+  static std::optional<Seed> parse(std::string_view text);
 };
 
+// Every member is a row of the field table (experiment_config.cpp), and a
+// default-constructed config holds each row's default.
 struct ExperimentConfig {
+  ExperimentConfig();
   Seed seed;
-  std::int64_t batch = 20;
-  std::int64_t channels = 3;
-  std::int64_t height = 1;
-  std::int64_t width = 1;
-  std::int64_t steps = 2000;
-  std::optional<double> momentum = 0.1;  // nullopt: "none", the cumulative average
-  double eps = 1e-5;
+  std::int64_t batch = 0, channels = 0, height = 0, width = 0, steps = 0;
+  std::optional<double> momentum;  // nullopt: "none", the cumulative average
+  double eps = 0;
 
+  // Only meaningful once validate() passed: the products then fit.
   std::int64_t elements_per_batch() const { return batch * channels * height * width; }
   std::int64_t values_per_channel() const { return batch * height * width; }
 };
 
+// How a field's text is read. The optional kinds also take their
+// `absent_word` (any ASCII case), or null from JavaScript, for "not set".
+enum class FieldKind { kSeed, kInteger, kOptionalInteger, kNumber, kOptionalNumber };
+
+// One row of the field table. Integers lie in [min_int, max_int]; numbers are
+// finite and in [min_number, max_number], the lower end excluded when
+// `min_open`. Exactly the member pointer of the row's kind is set.
+struct FieldSpec {
+  const char* name;  // the CLI flag (--name), the link parameter, the JS key
+  FieldKind kind;
+  const char* default_text;  // what ExperimentConfig() parses into the member
+  const char* range;         // "an integer in [1, 16777216]": every message says it
+  const char* placeholder;   // the CLI usage's "--batch N"
+  std::int64_t min_int = 0, max_int = 0;
+  double min_number = 0, max_number = 0;
+  bool min_open = false;
+  const char* absent_word = nullptr;
+  Seed ExperimentConfig::*seed = nullptr;
+  std::int64_t ExperimentConfig::*integer = nullptr;
+  std::optional<std::int64_t> ExperimentConfig::*optional_integer = nullptr;
+  double ExperimentConfig::*number = nullptr;
+  std::optional<double> ExperimentConfig::*optional_number = nullptr;
+};
+
+// The table in its canonical order (CLI usage, links, JSON, the page's form).
+struct FieldTable {
+  const FieldSpec* first;
+  std::size_t count;
+  const FieldSpec* begin() const { return first; }
+  const FieldSpec* end() const { return first + count; }
+  std::size_t size() const { return count; }
+};
+FieldTable config_fields();
+const FieldSpec* find_field(std::string_view name);  // nullptr when unknown
+
 struct ConfigError {
-  std::string field;    // "seed", "batch", ... as in the CLI flags and URL
+  std::string field;    // a table name, or "size" for batch * channels * height * width
   std::string message;  // one line, names the field and the allowed range
 };
+
+// One field as an entry point received it: text (CLI argument, link value,
+// String() of a JavaScript number), or a value with no text, described by
+// `non_text` ("null", "an object", "a symbol", ...).
+struct FieldInput {
+  FieldInput() = default;
+  FieldInput(std::string field_name, std::string field_text)
+      : field(std::move(field_name)), text(std::move(field_text)) {}
+  std::string field, text, non_text;
+};
+
+// The field's value as text that parses back to it ("none" when absent).
+std::string format_field(const FieldSpec& spec, const ExperimentConfig& config);
+
+// Parses one field into `config`; on failure leaves it and returns the error.
+std::optional<ConfigError> parse_field(const FieldSpec& spec, const FieldInput& input,
+                                       ExperimentConfig* config);
 
 std::vector<ConfigError> validate(const ExperimentConfig& config);
 
@@ -51,13 +106,27 @@ struct ConfigParse {
   bool ok() const { return errors.empty(); }
 };
 
-// Builds a config from (field, text) pairs as typed in a command line or URL:
-// integers in decimal, momentum a number or "none" (any case), eps a number.
-// Unknown fields and unparsable text are errors; a config that parses is then
-// validated, so an empty `errors` means the config can run.
-ConfigParse parse_config(const std::vector<std::pair<std::string, std::string>>& fields);
+// Builds a config from fields in the order given (a later repeat wins).
+// Unknown fields and text outside the grammar are errors; a config that
+// parses is then validated, so an empty `errors` means the config can run.
+ConfigParse parse_config(const std::vector<FieldInput>& fields);
+
+struct ConfigResolution {
+  ExperimentConfig config;           // always passes validate()
+  std::vector<ConfigError> notices;  // one per field not used as given
+};
+
+// Never fails: each field that does not parse takes its default, unknown
+// fields are ignored, and fields whose combination breaks a limit are reduced
+// to the largest values that fit (config_resolve.cpp). Each change is a notice
+// naming the field, what was given and what is used instead.
+ConfigResolution resolve_config(const std::vector<FieldInput>& fields);
+
+// The limits a combination of fields must keep, as one sentence each.
+enum class Limit { kValuesPerBatch, kValuesPerChannel, kTotalValues, kTraceValues };
+std::string limit_rule(Limit limit);
 
 // The allowed range of one field, as the messages and the CLI's help say it.
-std::string describe_range(const std::string& field);
+std::string describe_range(std::string_view field);
 
 }  // namespace bnlab

@@ -22,23 +22,22 @@ using emscripten::val;
 
 namespace {
 
-const char* const kConfigFields[] = {"seed",  "batch",    "channels", "height",
-                                     "width", "momentum", "eps",      "steps"};
-
 // JavaScript values become the text a URL or command line would carry, so a
 // config from JS goes through the same parser as the CLI's flags.
-std::vector<std::pair<std::string, std::string>> fields_from_js(const val& config) {
-  std::vector<std::pair<std::string, std::string>> fields;
+std::vector<bnlab::FieldInput> fields_from_js(const val& config) {
+  std::vector<bnlab::FieldInput> fields;
   if (config.isUndefined() || config.isNull()) return fields;
   const val to_string = val::global("String");
-  for (const char* name : kConfigFields) {
-    const val value = config[name];
+  for (const bnlab::FieldSpec& spec : bnlab::config_fields()) {
+    const val value = config[spec.name];
     if (value.isUndefined()) continue;
-    if (value.isNull() && std::string(name) == "momentum") {
-      fields.emplace_back(name, "none");
+    bnlab::FieldInput input(spec.name, "");
+    if (value.isNull()) {
+      input.non_text = "null";
     } else {
-      fields.emplace_back(name, to_string(value).as<std::string>());
+      input.text = to_string(value).as<std::string>();
     }
+    fields.push_back(std::move(input));
   }
   return fields;
 }

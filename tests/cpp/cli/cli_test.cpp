@@ -31,7 +31,7 @@ TEST(Cli, JsonHasEveryFieldAndRoundTrips) {
   const bnlab::CliResult r = run({"--json", "--steps", "5", "--momentum", "none"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["config"]["seed"], 21);
+  EXPECT_EQ(j["config"]["seed"], "21");  // a string: 64-bit seeds do not fit a double
   EXPECT_EQ(j["config"]["steps"], 5);
   EXPECT_TRUE(j["config"]["momentum"].is_null());
   EXPECT_EQ(j["config"]["eps"], 1e-5);
@@ -72,7 +72,18 @@ TEST(Cli, BadFlagsExitWithTwoAndOneLineNamingTheFlag) {
        "torch.Size([1, 3, 1, 1]): batch * height * width must be at least 2\n"},
       {{"--batch", "100000", "--channels", "1000"},
        "bnlab: --batch/--channels/--height/--width: batch * channels * height * width must be at "
-       "most 16777216 values per batch (what a browser tab can hold)\n"},
+       "most 16777216 values per batch (what a browser tab can hold); got 100000 * 1000 * 1 * 1\n"},
+      // Issue 12: products that wrapped around in 64 bits are refused too.
+      {{"--batch", "2048", "--channels", "8192", "--height", "524288", "--width", "16777216",
+        "--steps", "1"},
+       "bnlab: --batch/--channels/--height/--width: batch * channels * height * width must be at "
+       "most 16777216 values per batch (what a browser tab can hold); got 2048 * 8192 * 524288 * "
+       "16777216\n"},
+      {{"--channels", "16777216", "--height", "16777216", "--width", "16777216", "--steps", "0"},
+       "bnlab: --batch/--channels/--height/--width: batch * channels * height * width must be at "
+       "most 16777216 values per batch (what a browser tab can hold); got 20 * 16777216 * "
+       "16777216 * 16777216\n"},
+      {{"--x\x1b]0;pwned\a"}, "bnlab: unknown flag '--x\\x1b]0;pwned\\x07' (see bnlab --help)\n"},
   };
   for (const auto& [args, message] : cases) {
     const bnlab::CliResult r = run(args);
