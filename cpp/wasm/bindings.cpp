@@ -1,20 +1,23 @@
 // The only file that knows about Emscripten: embind wrappers that turn the
 // core's C++ API into JavaScript objects, typed arrays and plain messages.
 // Errors never cross as C++ exceptions (3.1.6 shows those as bare pointers):
-// they come back as {field, message} lists or {error} objects, and the pre-js
-// (pre.js) turns the latter into JavaScript Errors.
+// objects whose constructor could throw are made only by factories that
+// validate first, and pre.js wraps everything in the {ok, ...} API.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
-#include <exception>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "article_report.h"
 #include "batch_norm.h"
+#include "batch_norm_options.h"
+#include "checked_size.h"
 #include "cli.h"
+#include "config_text.h"
 #include "experiment.h"
 #include "torch_generator.h"
 
@@ -22,24 +25,32 @@ using emscripten::val;
 
 namespace {
 
-// JavaScript values become the text a URL or command line would carry, so a
-// config from JS goes through the same parser as the CLI's flags.
-std::vector<bnlab::FieldInput> fields_from_js(const val& config) {
+// pre.js reads hostile JavaScript values into [[name, text, nonText], ...],
+// all strings, so nothing here can meet a getter, a Proxy or a Symbol.
+std::vector<bnlab::FieldInput> entries_from_js(const val& entries) {
   std::vector<bnlab::FieldInput> fields;
-  if (config.isUndefined() || config.isNull()) return fields;
-  const val to_string = val::global("String");
-  for (const bnlab::FieldSpec& spec : bnlab::config_fields()) {
-    const val value = config[spec.name];
-    if (value.isUndefined()) continue;
-    bnlab::FieldInput input(spec.name, "");
-    if (value.isNull()) {
-      input.non_text = "null";
-    } else {
-      input.text = to_string(value).as<std::string>();
-    }
+  const auto count = entries["length"].as<unsigned>();
+  for (unsigned i = 0; i < count; ++i) {
+    const val entry = entries[i];
+    bnlab::FieldInput input(entry[0].as<std::string>(), entry[1].as<std::string>());
+    input.non_text = entry[2].as<std::string>();
     fields.push_back(std::move(input));
   }
   return fields;
+}
+
+// pre.js says what the whole input was when it was no plain object ("an
+// array", "a string"...), or how many keys it had beyond the ones it read.
+std::vector<bnlab::ConfigError> shape_errors(const std::string& not_an_object, int keys_left) {
+  std::vector<bnlab::ConfigError> errors;
+  if (!not_an_object.empty()) {
+    errors.push_back({"config", "the config must be an object of settings; got " + not_an_object});
+  }
+  if (keys_left > 0) {
+    errors.push_back({"config", "the config has " + std::to_string(keys_left) +
+                                    " more keys than the 64 that are read"});
+  }
+  return errors;
 }
 
 val errors_to_js(const std::vector<bnlab::ConfigError>& errors) {
@@ -53,37 +64,90 @@ val errors_to_js(const std::vector<bnlab::ConfigError>& errors) {
   return list;
 }
 
-// JavaScript numbers arrive as doubles (no BigInt in 3.1.6's embind); a
-// non-integer or out-of-range size becomes 0, which the callers reject.
-std::int64_t dimension(const val& v) {
-  const double d = v.isNumber() ? v.as<double>() : 0.0;
-  return d >= 1 && d <= 9.0e15 && d == static_cast<double>(static_cast<std::int64_t>(d))
-             ? static_cast<std::int64_t>(d)
-             : 0;
+const char* kind_name(bnlab::FieldKind kind) {
+  switch (kind) {
+    case bnlab::FieldKind::kSeed:
+      return "seed";
+    case bnlab::FieldKind::kInteger:
+      return "integer";
+    case bnlab::FieldKind::kOptionalInteger:
+      return "optional-integer";
+    case bnlab::FieldKind::kNumber:
+      return "number";
+    case bnlab::FieldKind::kOptionalNumber:
+      return "optional-number";
+  }
+  return "";
 }
 
-template <typename T>
-val copy_out(const std::vector<T>& values) {
-  // slice() copies out of the wasm heap at once: no view survives a later allocation.
-  return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
+val config_fields() {
+  val list = val::array();
+  for (const bnlab::FieldSpec& spec : bnlab::config_fields()) {
+    val item = val::object();
+    item.set("name", std::string(spec.name));
+    item.set("kind", std::string(kind_name(spec.kind)));
+    item.set("defaultText", std::string(spec.default_text));
+    item.set("range", std::string(spec.range));
+    list.call<void>("push", item);
+  }
+  return list;
 }
 
-val default_config() {
-  const bnlab::ExperimentConfig c;
+// The seed as a decimal string (a 64-bit seed does not survive a double),
+// sizes and numbers as numbers, unset optional fields as null.
+val config_to_js(const bnlab::ExperimentConfig& c) {
   val out = val::object();
-  out.set("seed", c.seed.to_string());
-  out.set("batch", static_cast<double>(c.batch));
-  out.set("channels", static_cast<double>(c.channels));
-  out.set("height", static_cast<double>(c.height));
-  out.set("width", static_cast<double>(c.width));
-  out.set("steps", static_cast<double>(c.steps));
-  out.set("momentum", *c.momentum);
-  out.set("eps", c.eps);
+  for (const bnlab::FieldSpec& spec : bnlab::config_fields()) {
+    switch (spec.kind) {
+      case bnlab::FieldKind::kSeed:
+        out.set(spec.name, (c.*spec.seed).to_string());
+        break;
+      case bnlab::FieldKind::kInteger:
+        out.set(spec.name, static_cast<double>(c.*spec.integer));
+        break;
+      case bnlab::FieldKind::kOptionalInteger: {
+        const auto& v = c.*spec.optional_integer;
+        out.set(spec.name, v ? val(static_cast<double>(*v)) : val::null());
+        break;
+      }
+      case bnlab::FieldKind::kNumber:
+        out.set(spec.name, c.*spec.number);
+        break;
+      case bnlab::FieldKind::kOptionalNumber: {
+        const auto& v = c.*spec.optional_number;
+        out.set(spec.name, v ? val(*v) : val::null());
+        break;
+      }
+    }
+  }
   return out;
 }
 
-val validate_config(const val& config) {
-  return errors_to_js(bnlab::parse_config(fields_from_js(config)).errors);
+val default_config() { return config_to_js(bnlab::ExperimentConfig()); }
+
+val parse_config_entries(const val& entries, const std::string& not_an_object, int keys_left) {
+  std::vector<bnlab::ConfigError> errors = shape_errors(not_an_object, keys_left);
+  const bnlab::ConfigParse parsed = bnlab::parse_config(entries_from_js(entries));
+  errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+  val out = val::object();
+  out.set("ok", errors.empty());
+  if (errors.empty()) {
+    out.set("config", config_to_js(parsed.config));
+  } else {
+    out.set("errors", errors_to_js(errors));
+  }
+  return out;
+}
+
+val resolve_config_entries(const val& entries, const std::string& not_an_object, int keys_left) {
+  std::vector<bnlab::ConfigError> notices = shape_errors(not_an_object, keys_left);
+  for (auto& n : notices) n.message += "; using the defaults for the rest";
+  const bnlab::ConfigResolution resolved = bnlab::resolve_config(entries_from_js(entries));
+  notices.insert(notices.end(), resolved.notices.begin(), resolved.notices.end());
+  val out = val::object();
+  out.set("config", config_to_js(resolved.config));
+  out.set("notices", errors_to_js(notices));
+  return out;
 }
 
 val limits() {
@@ -108,12 +172,19 @@ val run_cli(const val& args) {
   return out;
 }
 
-// JavaScript creates this only through Module.createExperiment (pre.js),
-// which validates first, so the constructor does not throw on a bad config.
+// A count of steps or values from JavaScript: NaN and negatives are 0, and
+// anything at or past `limit` is `limit` (no double reaches the int64 cast
+// out of range).
+std::int64_t clamp_count(double value, std::int64_t limit) {
+  if (!(value > 0)) return 0;
+  if (value >= static_cast<double>(limit)) return limit;
+  return static_cast<std::int64_t>(value);
+}
+
+// Made only by experiment_from_entries, with a config that validated.
 class JsExperiment {
  public:
-  explicit JsExperiment(const val& config)
-      : experiment_(bnlab::parse_config(fields_from_js(config)).config) {}
+  explicit JsExperiment(const bnlab::ExperimentConfig& config) : experiment_(config) {}
 
   int channels() const { return static_cast<int>(experiment_.config().channels); }
   double total_steps() const { return static_cast<double>(experiment_.config().steps); }
@@ -121,10 +192,10 @@ class JsExperiment {
   bool finished() const { return experiment_.finished(); }
 
   val run_chunk(double max_steps) {
-    const auto limit = static_cast<std::int64_t>(max_steps > 0 ? max_steps : 0);
     const std::int64_t left = experiment_.config().steps - experiment_.steps_done();
-    trace_.clear(experiment_.config().channels, limit < left ? limit : left);
-    experiment_.run(limit, &trace_);
+    const std::int64_t steps = clamp_count(max_steps, left);
+    trace_.clear(experiment_.config().channels, steps);
+    experiment_.run(steps, &trace_);
     val out = val::object();
     out.set("firstStep", static_cast<double>(trace_.first_step));
     out.set("steps", static_cast<double>(trace_.steps));
@@ -138,75 +209,100 @@ class JsExperiment {
   std::string article_output() const { return bnlab::article_output(experiment_); }
   std::string summary_json() const { return bnlab::summary_json(experiment_); }
 
+  template <typename T>
+  static val copy_out(const std::vector<T>& values) {
+    // slice() copies out of the wasm heap at once: no view survives a later allocation.
+    return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
+  }
+
  private:
   bnlab::Experiment experiment_;
   bnlab::StepTrace trace_;  // reused: its capacity survives from chunk to chunk
 };
 
+JsExperiment* experiment_from_entries(const val& entries) {
+  const bnlab::ConfigParse parsed = bnlab::parse_config(entries_from_js(entries));
+  return parsed.ok() ? new JsExperiment(parsed.config) : nullptr;
+}
+
+// A shape entry from JavaScript: a positive integer that a double holds
+// exactly, else 0, which every caller refuses.
+std::int64_t dimension(const val& v) {
+  const double d = v.isNumber() ? v.as<double>() : 0.0;
+  return d >= 1 && d <= 9.0e15 && d == std::floor(d) ? static_cast<std::int64_t>(d) : 0;
+}
+
+// Made only by batch_norm_from_entries, with options that validated.
 class JsBatchNorm2d {
  public:
-  // options: {numFeatures, eps, momentum (number or null), affine, trackRunningStats}
-  explicit JsBatchNorm2d(const val& options) : layer_(to_options(options)) {}
+  explicit JsBatchNorm2d(const bnlab::BatchNormOptions& options) : layer_(options) {}
 
   void train(bool on) { layer_.train(on); }
   bool is_training() const { return layer_.is_training(); }
 
   val forward(const val& input, const val& shape) {
     val out = val::object();
+    if (!shape.isArray() || shape["length"].as<unsigned>() != 4) {
+      out.set("error", std::string("shape must be an array of 4 positive integers [N, C, H, W]"));
+      return out;
+    }
     const bnlab::Shape4 s{dimension(shape[0]), dimension(shape[1]), dimension(shape[2]),
                           dimension(shape[3])};
-    const std::vector<float> x = emscripten::convertJSArrayToNumberVector<float>(input);
-    if (s.n < 1 || s.c < 1 || s.h < 1 || s.w < 1 ||
-        static_cast<std::int64_t>(x.size()) != s.numel()) {
-      out.set("error", std::string("input has ") + std::to_string(x.size()) +
-                           " values; the shape needs " + std::to_string(s.numel()));
+    // Checked: a shape whose product wraps around must not pass as small.
+    const auto numel = bnlab::checked_product({s.n, s.c, s.h, s.w});
+    const double length = input["length"].isNumber() ? input["length"].as<double>() : -1;
+    if (s.n < 1 || s.c < 1 || s.h < 1 || s.w < 1 || !numel ||
+        length != static_cast<double>(*numel)) {
+      out.set("error", "input has " + (length >= 0 ? bnlab::format_number(length) : "no") +
+                           " values; the shape needs " +
+                           (numel ? std::to_string(*numel) : std::string("more than 2^63")));
       return out;
     }
     if (const std::string problem = layer_.check_input(s); !problem.empty()) {
       out.set("error", problem);
       return out;
     }
+    const std::vector<float> x = emscripten::convertJSArrayToNumberVector<float>(input);
     std::vector<float> y(x.size());
     layer_.forward(x.data(), s, y.data());
-    out.set("output", copy_out(y));
+    out.set("output", JsExperiment::copy_out(y));
     return out;
   }
 
-  val running_mean() const { return copy_out(layer_.running_mean()); }
-  val running_var() const { return copy_out(layer_.running_var()); }
+  val running_mean() const { return JsExperiment::copy_out(layer_.running_mean()); }
+  val running_var() const { return JsExperiment::copy_out(layer_.running_var()); }
   double num_batches_tracked() const { return static_cast<double>(layer_.num_batches_tracked()); }
   bool set_weight(const val& values) { return assign(values, &layer_.weight()); }
   bool set_bias(const val& values) { return assign(values, &layer_.bias()); }
 
  private:
-  static bnlab::BatchNormOptions to_options(const val& o) {
-    bnlab::BatchNormOptions options;
-    // Module.createBatchNorm2d (pre.js) rejects bad options with a message
-    // first; 1 keeps a direct `new` from throwing a C++ exception into JavaScript.
-    const std::int64_t features = dimension(o["numFeatures"]);
-    options.num_features = features > 0 ? features : 1;
-    if (!o["eps"].isUndefined()) options.eps = o["eps"].as<double>();
-    if (o["momentum"].isNull()) {
-      options.momentum.reset();
-    } else if (!o["momentum"].isUndefined()) {
-      options.momentum = o["momentum"].as<double>();
-    }
-    if (!o["affine"].isUndefined()) options.affine = o["affine"].as<bool>();
-    if (!o["trackRunningStats"].isUndefined()) {
-      options.track_running_stats = o["trackRunningStats"].as<bool>();
-    }
-    return options;
-  }
-
   static bool assign(const val& values, std::vector<float>* target) {
-    std::vector<float> v = emscripten::convertJSArrayToNumberVector<float>(values);
-    if (v.size() != target->size()) return false;
-    *target = std::move(v);
+    if (!values["length"].isNumber() ||
+        values["length"].as<double>() != static_cast<double>(target->size())) {
+      return false;
+    }
+    *target = emscripten::convertJSArrayToNumberVector<float>(values);
     return true;
   }
 
   bnlab::BatchNorm2d layer_;
 };
+
+val batch_norm_option_errors(const val& entries, const std::string& not_an_object, int keys_left) {
+  std::vector<bnlab::ConfigError> errors = shape_errors(not_an_object, keys_left);
+  const auto parsed = bnlab::parse_batch_norm_options(entries_from_js(entries));
+  errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+  return errors_to_js(errors);
+}
+
+JsBatchNorm2d* batch_norm_from_entries(const val& entries) {
+  const auto parsed = bnlab::parse_batch_norm_options(entries_from_js(entries));
+  return parsed.ok() ? new JsBatchNorm2d(parsed.options) : nullptr;
+}
+
+// The most values one randn call returns: 256 MiB of float32, as much as
+// the page's largest run draws in one go and far less than the heap's 2 GiB.
+constexpr std::int64_t kMaxRandnValues = std::int64_t{1} << 26;
 
 class JsGenerator {
  public:
@@ -217,10 +313,20 @@ class JsGenerator {
     generator_.manual_seed(seed->bits);
     return true;
   }
+  // {values} or {error}: pre.js turns the error into a JavaScript Error.
   val randn(double count) {
-    std::vector<float> values(static_cast<std::size_t>(count > 0 ? count : 0));
+    val out = val::object();
+    if (!(count >= 0 && count <= static_cast<double>(kMaxRandnValues) &&
+          count == std::floor(count))) {
+      out.set("error", "randn needs a count that is an integer in [0, " +
+                           std::to_string(kMaxRandnValues) + "]; got " +
+                           bnlab::format_number(count));
+      return out;
+    }
+    std::vector<float> values(static_cast<std::size_t>(count));
     generator_.randn(values.data(), values.size());
-    return copy_out(values);
+    out.set("values", JsExperiment::copy_out(values));
+    return out;
   }
   double random() { return generator_.random(); }
 
@@ -231,14 +337,21 @@ class JsGenerator {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(batchnorm_lab) {
+  using emscripten::allow_raw_pointers;
+  emscripten::function("configFields", &config_fields);
   emscripten::function("defaultConfig", &default_config);
-  emscripten::function("validateConfig", &validate_config);
+  emscripten::function("parseConfigEntries", &parse_config_entries);
+  emscripten::function("resolveConfigEntries", &resolve_config_entries);
+  emscripten::function("experimentFromEntries", &experiment_from_entries, allow_raw_pointers());
+  emscripten::function("batchNormOptionErrors", &batch_norm_option_errors);
+  emscripten::function("batchNormFromEntries", &batch_norm_from_entries, allow_raw_pointers());
   emscripten::function("limits", &limits);
   emscripten::function("runCli", &run_cli);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
 
+  // No constructors: Module.createExperiment and Module.createBatchNorm2d
+  // (pre.js) validate and then call the factories above.
   emscripten::class_<JsExperiment>("Experiment")
-      .constructor<val>()
       .function("channels", &JsExperiment::channels)
       .function("totalSteps", &JsExperiment::total_steps)
       .function("stepsDone", &JsExperiment::steps_done)
@@ -248,7 +361,6 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
       .function("summaryJson", &JsExperiment::summary_json);
 
   emscripten::class_<JsBatchNorm2d>("BatchNorm2d")
-      .constructor<val>()
       .function("train", &JsBatchNorm2d::train)
       .function("isTraining", &JsBatchNorm2d::is_training)
       .function("forwardOrError", &JsBatchNorm2d::forward)
@@ -261,6 +373,6 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
   emscripten::class_<JsGenerator>("Generator")
       .constructor<>()
       .function("manualSeed", &JsGenerator::manual_seed)
-      .function("randn", &JsGenerator::randn)
+      .function("randnOrError", &JsGenerator::randn)
       .function("random", &JsGenerator::random);
 }

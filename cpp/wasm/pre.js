@@ -1,36 +1,133 @@
-// Runs inside the Emscripten factory before the module starts: the small
-// JavaScript layer over the embind API (bindings.cpp). It validates before
-// constructing so that a bad config is a readable message, never a C++ throw.
-Module["createExperiment"] = function (config) {
-  const errors = Module["validateConfig"](config);
-  if (errors.length > 0) return { ok: false, errors: errors };
-  return { ok: true, experiment: new Module["Experiment"](config) };
+// Runs inside the Emscripten factory before the module starts: the JavaScript
+// API over the embind functions (bindings.cpp). Every entry point takes any
+// value and answers with {ok, ...} or a JavaScript Error carrying a message
+// written by the C++ core; nothing reaches a C++ throw or abort.
+
+// At most this many keys of an input object are read (each is a setting).
+const MAX_KEYS = 64;
+// Longer strings are cut before they cross into the module: no valid value
+// is longer than 64 characters and messages show at most 40.
+const MAX_TEXT = 256;
+
+// What a value that is no text is called in messages ("got an object").
+function describeNonText(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "boolean":
+      return "a boolean";
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    default:
+      return "an object";
+  }
+}
+
+// One value -> [text, nonText]: strings as they are, numbers and BigInts as
+// String() writes them, booleans as "true"/"false" beside "a boolean".
+function entryOf(value) {
+  switch (typeof value) {
+    case "string":
+      return [value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value, ""];
+    case "number":
+      return [String(value), ""];
+    case "bigint": {
+      const text = value.toString();
+      return [text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, ""];
+    }
+    case "boolean":
+      return [value ? "true" : "false", "a boolean"];
+    default:
+      return ["", describeNonText(value)];
+  }
+}
+
+// Reads an input object into [[name, text, nonText], ...] of plain strings,
+// the shape the C++ side reads; a throwing getter or Proxy becomes a message.
+// Returns {entries, notAnObject, keysLeft}.
+function readEntries(input) {
+  const result = { entries: [], notAnObject: "", keysLeft: 0 };
+  if (input === undefined || input === null) return result;
+  if (typeof input !== "object" || Array.isArray(input)) {
+    result.notAnObject = typeof input === "string" ? "a string" : describeNonText(input);
+    if (typeof input === "number" || typeof input === "bigint") result.notAnObject = "a number";
+    if (typeof input === "undefined") result.notAnObject = "undefined";
+    return result;
+  }
+  let keys;
+  try {
+    keys = Object.keys(input);
+  } catch (error) {
+    result.notAnObject = "an object whose keys cannot be read";
+    return result;
+  }
+  result.keysLeft = Math.max(0, keys.length - MAX_KEYS);
+  for (const key of keys.slice(0, MAX_KEYS)) {
+    let value;
+    try {
+      value = input[key];
+    } catch (error) {
+      result.entries.push([String(key).slice(0, MAX_TEXT), "", "a value that cannot be read"]);
+      continue;
+    }
+    if (value === undefined) continue;
+    result.entries.push([String(key).slice(0, MAX_TEXT), ...entryOf(value)]);
+  }
+  return result;
+}
+
+// parseConfig(input) -> {ok: true, config} or {ok: false, errors: [{field, message}]}.
+Module["parseConfig"] = function (input) {
+  const r = readEntries(input);
+  return Module["parseConfigEntries"](r.entries, r.notAnObject, r.keysLeft);
 };
 
-// createBatchNorm2d({numFeatures, eps, momentum, affine, trackRunningStats}) -> BatchNorm2d,
-// or throws an Error naming the bad option.
+// resolveConfig(input) -> {config, notices}: always a config that runs.
+Module["resolveConfig"] = function (input) {
+  const r = readEntries(input);
+  return Module["resolveConfigEntries"](r.entries, r.notAnObject, r.keysLeft);
+};
+
+// validateConfig(input) -> [{field, message}], empty when the config runs.
+Module["validateConfig"] = function (input) {
+  const parsed = Module["parseConfig"](input);
+  return parsed["ok"] ? [] : parsed["errors"];
+};
+
+// createExperiment(input) -> {ok: true, experiment} or {ok: false, errors}.
+Module["createExperiment"] = function (input) {
+  const r = readEntries(input);
+  const parsed = Module["parseConfigEntries"](r.entries, r.notAnObject, r.keysLeft);
+  if (!parsed["ok"]) return { ok: false, errors: parsed["errors"] };
+  return { ok: true, experiment: Module["experimentFromEntries"](r.entries) };
+};
+
+// createBatchNorm2d({numFeatures, eps, momentum, affine, trackRunningStats})
+// -> {ok: true, layer} or {ok: false, errors}.
 Module["createBatchNorm2d"] = function (options) {
-  const o = options || {};
-  const features = o["numFeatures"];
-  if (!Number.isInteger(features) || features < 1 || features > 16777216) {
-    throw new Error("numFeatures must be an integer in [1, 16777216]");
-  }
-  if (o["eps"] !== undefined && !(Number.isFinite(o["eps"]) && o["eps"] > 0)) {
-    throw new Error("eps must be a finite number > 0");
-  }
-  const m = o["momentum"];
-  if (m !== undefined && m !== null && !(Number.isFinite(m) && m >= 0 && m <= 1)) {
-    throw new Error("momentum must be a number in [0, 1], or null");
-  }
-  return new Module["BatchNorm2d"](o);
+  const r = readEntries(options);
+  const errors = Module["batchNormOptionErrors"](r.entries, r.notAnObject, r.keysLeft);
+  if (errors.length > 0) return { ok: false, errors: errors };
+  return { ok: true, layer: Module["batchNormFromEntries"](r.entries) };
 };
 
 Module["onRuntimeInitialized"] = function () {
-  const proto = Module["BatchNorm2d"].prototype;
-  // forward(input: Float32Array, shape: [N, C, H, W]) -> Float32Array, or throws an Error.
-  proto["forward"] = function (input, shape) {
-    const result = this["forwardOrError"](input, shape);
+  const layer = Module["BatchNorm2d"].prototype;
+  // forward(input: Float32Array or array, shape: [N, C, H, W]) -> Float32Array, or throws an Error.
+  layer["forward"] = function (input, shape) {
+    if (!ArrayBuffer.isView(input) && !Array.isArray(input)) {
+      throw new Error("input must be a Float32Array or an array of numbers");
+    }
+    const result = this["forwardOrError"](input, Array.isArray(shape) ? shape : null);
     if (result.error !== undefined) throw new Error(result.error);
     return result.output;
+  };
+  // randn(count) -> Float32Array of count values, or throws an Error.
+  Module["Generator"].prototype["randn"] = function (count) {
+    const result = this["randnOrError"](typeof count === "number" ? count : Number.NaN);
+    if (result.error !== undefined) throw new Error(result.error);
+    return result.values;
   };
 };

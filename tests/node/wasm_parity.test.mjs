@@ -38,13 +38,15 @@ describe("randn", () => {
 describe("BatchNorm2d", () => {
   for (const testCase of fixture("batchnorm.json").cases) {
     test(testCase.name, () => {
-      const layer = lab.createBatchNorm2d({
+      const created = lab.createBatchNorm2d({
         numFeatures: testCase.shape[1],
         eps: testCase.eps,
         momentum: testCase.momentum,
         affine: testCase.affine,
         trackRunningStats: testCase.track_running_stats,
       });
+      assert.equal(created.ok, true, JSON.stringify(created.errors));
+      const layer = created.layer;
       try {
         if (testCase.affine) {
           assert.equal(layer.setWeight(floatsFromBits(testCase.weight_bits)), true);
