@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include <exception>
-#include <utility>
 
 #include "article_report.h"
 #include "config_text.h"
