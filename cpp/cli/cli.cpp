@@ -32,6 +32,7 @@ std::string usage() {
     text += "  --" + std::string(spec.name) + ": " + spec.range + " (default " + spec.default_text +
             ")\n";
   }
+  text += "  --json: at most " + std::to_string(kMaxJsonChannels) + " channels\n";
   return text;
 }
 
@@ -76,6 +77,17 @@ CliResult run_cli(const std::vector<std::string>& args) {
     const std::string flag =
         e.field == "size" ? "--batch/--channels/--height/--width" : "--" + e.field;
     return usage_error(flag + ": " + e.message);
+  }
+  // Checked again here because the WebAssembly build cannot catch the
+  // constructor's exception: a size product that wraps must never get there.
+  if (const std::string sizes = check_sizes(parsed.config); !sizes.empty()) {
+    return usage_error("--batch/--channels/--height/--width: " + sizes);
+  }
+  // Refused up front: a JSON summary that size would be useless (about 65
+  // bytes per channel) and too big for the WebAssembly heap.
+  if (json && parsed.config.channels > kMaxJsonChannels) {
+    return usage_error("--json: channels must be at most " + std::to_string(kMaxJsonChannels) +
+                       " with --json; got " + std::to_string(parsed.config.channels));
   }
   try {
     Experiment experiment(parsed.config);

@@ -14,27 +14,62 @@ std::vector<float> to_float(const std::vector<double>& values) {
   return std::vector<float>(values.begin(), values.end());
 }
 
+// Whether "%.{p}g" of value reads back as the same value; buf gets the text.
+template <typename T>
+bool round_trips(T value, int p, char (&buf)[40]) {
+  std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(value));
+  return static_cast<T>(std::strtod(buf, nullptr)) == value;
+}
+
 // The shortest "%.{p}g" text that reads back as the same value: round-trips,
 // and is the same bytes from glibc (native) and musl (WebAssembly).
+// Where the values that read back as `value` lie symmetrically around it
+// (all but powers of two), p + 1 digits round-trip whenever p digits do, so
+// a binary search finds the same p as a linear one in 5 tries instead of 17.
 template <typename T>
-std::string shortest(T value) {
+std::string shortest_impl(T value) {
   if (std::isnan(value)) return "null";
   if (std::isinf(value)) return value > 0 ? "1e999" : "-1e999";
   char buf[40];
   const int max_digits = sizeof(T) == 4 ? 9 : 17;
-  for (int p = 1; p <= max_digits; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(value));
-    if (static_cast<T>(std::strtod(buf, nullptr)) == value) break;
+  int exponent = 0;
+  const bool power_of_two = value == 0 || std::fabs(std::frexp(value, &exponent)) == 0.5;
+  if (power_of_two) {
+    for (int p = 1; p < max_digits; ++p) {
+      if (round_trips(value, p, buf)) return buf;
+    }
+  } else {
+    int low = 1, high = max_digits;  // the answer is in [low, high]
+    while (low < high) {
+      const int mid = (low + high) / 2;
+      if (round_trips(value, mid, buf)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    if (high < max_digits) {
+      round_trips(value, high, buf);
+      return buf;
+    }
   }
+  round_trips(value, max_digits, buf);
   return buf;
 }
+
+}  // namespace
+
+std::string shortest_text(double value) { return shortest_impl(value); }
+std::string shortest_text(float value) { return shortest_impl(value); }
+
+namespace {
 
 template <typename T>
 std::string json_array(const std::vector<T>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ", ";
-    out += shortest(values[i]);
+    out += shortest_text(values[i]);
   }
   return out + "]";
 }
@@ -64,22 +99,27 @@ std::string article_output(const Experiment& experiment) {
 
 std::string summary_json(const Experiment& experiment) {
   const ExperimentConfig& c = experiment.config();
-  const ExperimentSummary s = experiment.summary();
   std::string out =
       "{\"config\": {\"seed\": \"" + c.seed.to_string() +
       "\", \"batch\": " + std::to_string(c.batch) +
       ", \"channels\": " + std::to_string(c.channels) +
       ", \"height\": " + std::to_string(c.height) + ", \"width\": " + std::to_string(c.width) +
       ", \"steps\": " + std::to_string(c.steps) +
-      ", \"momentum\": " + (c.momentum ? shortest(*c.momentum) : std::string("null")) +
-      ", \"eps\": " + shortest(c.eps) + "}";
+      ", \"momentum\": " + (c.momentum ? shortest_text(*c.momentum) : std::string("null")) +
+      ", \"eps\": " + shortest_text(c.eps) + "}";
+  if (c.channels > kMaxJsonChannels) {
+    return out + ", \"omitted\": \"per-channel statistics are left out above " +
+           std::to_string(kMaxJsonChannels) + " channels (this run has " +
+           std::to_string(c.channels) + ")\"}\n";
+  }
+  const ExperimentSummary s = experiment.summary();
   out += ", \"running_mean\": " + json_array(s.running_mean);
   out += ", \"running_var\": " + json_array(s.running_var);
   out += ", \"num_batches_tracked\": " + std::to_string(s.num_batches_tracked);
   out += ", \"manual_mean\": " + json_array(s.manual_mean);
   out += ", \"manual_var\": " + json_array(s.manual_var);
-  out += ", \"mean_abs_diff\": {\"mean\": " + shortest(s.mean_abs_diff_mean) +
-         ", \"var\": " + shortest(s.mean_abs_diff_var) + "}}\n";
+  out += ", \"mean_abs_diff\": {\"mean\": " + shortest_text(s.mean_abs_diff_mean) +
+         ", \"var\": " + shortest_text(s.mean_abs_diff_var) + "}}\n";
   return out;
 }
 

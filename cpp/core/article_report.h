@@ -1,11 +1,22 @@
 // What the article's script prints, and the --json summary, for an experiment.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "experiment.h"
 
 namespace bnlab {
+
+// Above this many channels the JSON summary (about 65 bytes per channel) is
+// left out: `bnlab --json` refuses the run up front, and summary_json gives the
+// config with a note instead of the per-channel arrays.
+inline constexpr std::int64_t kMaxJsonChannels = 1 << 20;
+
+// The shortest "%.{p}g" text that reads back as the same value ("null" for
+// NaN, +-1e999 for infinities): the JSON summary's numbers.
+std::string shortest_text(double value);
+std::string shortest_text(float value);
 
 // Byte for byte what ../shared/seed/article_experiment.py --threads 1 prints
 // after the steps run so far.
@@ -13,6 +24,7 @@ std::string article_output(const Experiment& experiment);
 
 // {"config": {...}, "running_mean": [...], ...}: floats that round-trip
 // (running statistics as float32, manual ones as double), null where undefined.
+// Time and memory linear in the channels; see kMaxJsonChannels.
 std::string summary_json(const Experiment& experiment);
 
 }  // namespace bnlab

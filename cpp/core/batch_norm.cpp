@@ -6,8 +6,18 @@
 
 namespace bnlab {
 
+std::string BatchNorm2d::check_options(const BatchNormOptions& options) {
+  if (options.num_features < 1 || options.num_features > kMaxNumFeatures) {
+    return "num_features must be an integer in [1, " + std::to_string(kMaxNumFeatures) + "]; got " +
+           std::to_string(options.num_features);
+  }
+  return "";
+}
+
 BatchNorm2d::BatchNorm2d(const BatchNormOptions& options) : options_(options) {
-  if (options.num_features < 1) throw std::invalid_argument("num_features must be at least 1");
+  if (const std::string problem = check_options(options); !problem.empty()) {
+    throw std::invalid_argument(problem);
+  }
   const auto c = static_cast<std::size_t>(options.num_features);
   weight_.assign(c, 1.0f);
   bias_.assign(c, 0.0f);
@@ -65,6 +75,12 @@ std::string BatchNorm2d::check_input(const Shape4& shape) const {
   }
   if (shape.n < 1 || shape.h < 1 || shape.w < 1) {
     return "batch, height and width must be at least 1";
+  }
+  // The kernels index with int64 products of these sizes: all of them must fit.
+  if (!shape.numel()) {
+    return "batch * channels * height * width must fit in a 64-bit integer; got [" +
+           std::to_string(shape.n) + ", " + std::to_string(shape.c) + ", " +
+           std::to_string(shape.h) + ", " + std::to_string(shape.w) + "]";
   }
   if (training_ && shape.n * shape.h * shape.w < 2) {
     return "Expected more than 1 value per channel when training, got input size torch.Size([" +

@@ -7,11 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "checked_size.h"
+
 namespace bnlab {
+
+// The most channels a layer may have: its six per-channel buffers then take
+// 384 MiB, what a browser tab can still hold.
+inline constexpr std::int64_t kMaxNumFeatures = 1 << 24;
 
 struct Shape4 {
   std::int64_t n = 1, c = 1, h = 1, w = 1;
-  std::int64_t numel() const { return n * c * h * w; }
+  // n * c * h * w, or nullopt when a size is negative or the product overflows.
+  std::optional<std::int64_t> numel() const { return checked_product({n, c, h, w}); }
 };
 
 struct BatchNormOptions {
@@ -24,7 +31,11 @@ struct BatchNormOptions {
 
 class BatchNorm2d {
  public:
+  // Throws std::invalid_argument unless num_features is in [1, kMaxNumFeatures].
   explicit BatchNorm2d(const BatchNormOptions& options);
+
+  // Why the constructor would reject these options, or "".
+  static std::string check_options(const BatchNormOptions& options);
 
   const BatchNormOptions& options() const { return options_; }
   void train(bool on = true) { training_ = on; }
@@ -33,10 +44,11 @@ class BatchNorm2d {
 
   // Why forward would reject this shape, or "" when it would not. Lets callers
   // that cannot catch C++ exceptions (WebAssembly by default) check first.
+  // Every size product is checked: a shape whose product overflows is refused.
   std::string check_input(const Shape4& shape) const;
 
   // Forward pass. `output` may be null when only the statistics are wanted
-  // (the experiment), and must otherwise hold shape.numel() floats.
+  // (the experiment), and must otherwise hold *shape.numel() floats.
   // Throws std::invalid_argument on a shape PyTorch would reject.
   void forward(const float* input, const Shape4& shape, float* output);
 

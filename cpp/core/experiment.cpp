@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "checked_size.h"
+
 namespace bnlab {
 namespace {
 
@@ -19,6 +21,9 @@ const std::vector<ConfigError>& require_valid(const std::vector<ConfigError>& er
 
 BatchNormOptions layer_options(const ExperimentConfig& config) {
   require_valid(validate(config));
+  if (const std::string problem = check_sizes(config); !problem.empty()) {
+    throw InvalidConfig({{"size", problem}});
+  }
   BatchNormOptions options;
   options.num_features = config.channels;
   options.eps = config.eps;
@@ -28,13 +33,26 @@ BatchNormOptions layer_options(const ExperimentConfig& config) {
 
 }  // namespace
 
+std::string check_sizes(const ExperimentConfig& config) {
+  if (!product_within({config.batch, config.channels, config.height, config.width},
+                      kMaxElementsPerBatch) ||
+      config.batch < 1 || config.channels < 1 || config.height < 1 || config.width < 1) {
+    return "batch * channels * height * width must be at most " +
+           std::to_string(kMaxElementsPerBatch) + " values per batch, each at least 1";
+  }
+  return "";
+}
+
 InvalidConfig::InvalidConfig(std::vector<ConfigError> errors)
     : std::invalid_argument(join_messages(errors)), errors_(std::move(errors)) {}
 
 void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
   first_step = 0;
   steps = 0;
-  const auto capacity = static_cast<std::size_t>(channels * capacity_steps);
+  // The config's limits keep channels * steps within kMaxTraceValues; a product
+  // past it (a caller's mistake) only reserves less, it never wraps.
+  const auto product = product_within({channels, capacity_steps}, kMaxTraceValues);
+  const auto capacity = static_cast<std::size_t>(product ? *product : 0);
   for (auto* v : {&running_mean, &running_var}) {
     v->clear();
     v->reserve(capacity);

@@ -42,6 +42,12 @@ struct ExperimentSummary {
   double mean_abs_diff_mean = 0, mean_abs_diff_var = 0;  // NaN with no steps
 };
 
+// Why an experiment of this config's sizes cannot be allocated, or "": the
+// per-batch product in checked arithmetic against kMaxElementsPerBatch. The
+// constructor checks it after validate(), so that a size product that wraps
+// is refused even if validation missed it.
+std::string check_sizes(const ExperimentConfig& config);
+
 class Experiment {
  public:
   explicit Experiment(const ExperimentConfig& config);  // throws InvalidConfig

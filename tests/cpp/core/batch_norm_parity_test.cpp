@@ -77,7 +77,7 @@ TEST_P(BatchNormParity, TrainThenEvalMatchesPyTorch) {
   // as the experiment does: the buffers must not depend on it.
   BatchNorm2d stats_only(options);
 
-  std::vector<float> out(static_cast<std::size_t>(shape.numel()));
+  std::vector<float> out(static_cast<std::size_t>(*shape.numel()));
   int index = 0;
   layer.train();
   ASSERT_TRUE(layer.is_training());
