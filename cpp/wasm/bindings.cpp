@@ -150,12 +150,19 @@ val resolve_config_entries(const val& entries, const std::string& not_an_object,
   return out;
 }
 
+// The most values one randn call returns: 256 MiB of float32, as much as
+// the page's largest run draws in one go and far less than the heap's 2 GiB.
+constexpr std::int64_t kMaxRandnValues = std::int64_t{1} << 26;
+
 val limits() {
   val out = val::object();
   out.set("maxElementsPerBatch", static_cast<double>(bnlab::kMaxElementsPerBatch));
   out.set("maxSteps", static_cast<double>(bnlab::kMaxSteps));
   out.set("maxTotalValues", static_cast<double>(bnlab::kMaxTotalValues));
   out.set("maxTraceValues", static_cast<double>(bnlab::kMaxTraceValues));
+  out.set("maxNumFeatures", static_cast<double>(bnlab::kMaxNumFeatures));
+  out.set("maxRandnValues", static_cast<double>(kMaxRandnValues));
+  out.set("maxJsonChannels", static_cast<double>(bnlab::kMaxJsonChannels));
   return out;
 }
 
@@ -163,6 +170,7 @@ val limits() {
 // embind objects free everything (the wasm memory itself never shrinks).
 double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
+// pre.js hands over an array of strings only (runCli throws otherwise).
 val run_cli(const val& args) {
   const bnlab::CliResult r = bnlab::run_cli(emscripten::vecFromJSArray<std::string>(args));
   val out = val::object();
@@ -299,10 +307,6 @@ JsBatchNorm2d* batch_norm_from_entries(const val& entries) {
   const auto parsed = bnlab::parse_batch_norm_options(entries_from_js(entries));
   return parsed.ok() ? new JsBatchNorm2d(parsed.options) : nullptr;
 }
-
-// The most values one randn call returns: 256 MiB of float32, as much as
-// the page's largest run draws in one go and far less than the heap's 2 GiB.
-constexpr std::int64_t kMaxRandnValues = std::int64_t{1} << 26;
 
 class JsGenerator {
  public:

@@ -20,6 +20,13 @@ function describeNonText(value) {
       return "a symbol";
     case "function":
       return "a function";
+    case "number":
+    case "bigint":
+      return "a number";
+    case "string":
+      return "a string";
+    case "undefined":
+      return "undefined";
     default:
       return "an object";
   }
@@ -113,13 +120,64 @@ Module["createBatchNorm2d"] = function (options) {
   return { ok: true, layer: Module["batchNormFromEntries"](r.entries) };
 };
 
+// A number list for forward, setWeight and setBias, or an Error naming `what`.
+function requireNumberList(value, what) {
+  if (!ArrayBuffer.isView(value) && !Array.isArray(value)) {
+    throw new Error(
+      `${what} must be a Float32Array or an array of numbers; got ${describeNonText(value)}`,
+    );
+  }
+}
+
 Module["onRuntimeInitialized"] = function () {
+  // runCli(args: array of strings) -> {out, err, exitCode}, or throws an Error.
+  const runCli = Module["runCli"];
+  Module["runCli"] = function (args) {
+    if (!Array.isArray(args)) {
+      throw new Error(`runCli needs an array of strings; got ${describeNonText(args)}`);
+    }
+    const list = [];
+    for (let i = 0; i < args.length; i++) {
+      if (typeof args[i] !== "string") {
+        throw new Error(
+          `runCli needs an array of strings; item ${i} is ${describeNonText(args[i])}`,
+        );
+      }
+      list.push(args[i]);
+    }
+    return runCli(list);
+  };
+  const experiment = Module["Experiment"].prototype;
+  const runChunk = experiment["runChunk"];
+  // runChunk(maxSteps: a number >= 0; Infinity runs the rest) -> the chunk's trace.
+  experiment["runChunk"] = function (maxSteps) {
+    if (typeof maxSteps !== "number" || !(maxSteps >= 0)) {
+      throw new Error(
+        `runChunk needs a number of steps >= 0; got ${typeof maxSteps === "number" ? maxSteps : describeNonText(maxSteps)}`,
+      );
+    }
+    return runChunk.call(this, maxSteps);
+  };
   const layer = Module["BatchNorm2d"].prototype;
+  const train = layer["train"];
+  // train(on = true): only a boolean switches the mode.
+  layer["train"] = function (on) {
+    if (on !== undefined && typeof on !== "boolean") {
+      throw new Error(`train needs true or false; got ${describeNonText(on)}`);
+    }
+    train.call(this, on !== false);
+  };
+  for (const name of ["setWeight", "setBias"]) {
+    const set = layer[name];
+    // setWeight(values) -> true, or false when values has the wrong length.
+    layer[name] = function (values) {
+      requireNumberList(values, `${name}'s values`);
+      return set.call(this, values);
+    };
+  }
   // forward(input: Float32Array or array, shape: [N, C, H, W]) -> Float32Array, or throws an Error.
   layer["forward"] = function (input, shape) {
-    if (!ArrayBuffer.isView(input) && !Array.isArray(input)) {
-      throw new Error("input must be a Float32Array or an array of numbers");
-    }
+    requireNumberList(input, "input");
     const result = this["forwardOrError"](input, Array.isArray(shape) ? shape : null);
     if (result.error !== undefined) throw new Error(result.error);
     return result.output;
