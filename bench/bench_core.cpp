@@ -1,6 +1,7 @@
 // bnlab_bench: throughput of the native core, for bench/bench.mjs and by hand.
-// Times torch.randn-compatible draws (values/s) and the article's experiment
-// (steps/s) for a few shapes, then the memory a long run needs. Prints a table,
+// Times torch.randn-compatible draws (values/s), BatchNorm2d's training forward
+// (elements/s) and the article's experiment (steps/s) for a few shapes, the
+// machine's limits (machine_limits.h), then the memory a long run needs. Prints a table,
 // then one JSON line (the last line) that bench/bench.mjs reads: the workload
 // list in it is what the wasm and PyTorch runs repeat, so the three agree.
 //
@@ -22,8 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "batch_norm.h"
 #include "experiment.h"
 #include "experiment_config.h"
+#include "machine_limits.h"
 #include "torch_generator.h"
 
 namespace {
@@ -34,18 +37,25 @@ struct Options {
   double seconds = 0.8;  // measured time per workload, spread over the repeats
   int repeats = 10;
   std::int64_t memory_steps = 20000;
+  std::string only;  // run just this workload id (for a profiler), no limits or memory
 };
 
 struct Workload {
-  std::string id, kind;  // kind: "randn" or "experiment"
+  std::string id, kind;  // kind: "randn", "forward" or "experiment"
   std::int64_t n = 0;    // randn: values per draw
   std::int64_t batch = 0, channels = 0, height = 0, width = 0;
+  std::string shape() const {
+    return std::to_string(batch) + "x" + std::to_string(channels) + "x" + std::to_string(height) +
+           "x" + std::to_string(width);
+  }
+  std::int64_t numel() const { return batch * channels * height * width; }
   std::string label() const {
     if (kind == "randn") return "randn n=" + std::to_string(n);
-    return "experiment " + std::to_string(batch) + "x" + std::to_string(channels) + "x" +
-           std::to_string(height) + "x" + std::to_string(width);
+    return kind + " " + shape();
   }
-  const char* unit() const { return kind == "randn" ? "values" : "steps"; }
+  const char* unit() const {
+    return kind == "randn" ? "values" : kind == "forward" ? "elements" : "steps";
+  }
 };
 
 struct Result {
@@ -59,14 +69,23 @@ struct Result {
 std::vector<Workload> workloads() {
   std::vector<Workload> list;
   // n=8 takes PyTorch's scalar double path (numel < 16), n=60 is the article's
-  // 20x3x1x1 batch on the 16-lane path, 1<<20 a large draw.
-  for (const std::int64_t n : {8, 60, 1 << 20}) {
+  // 20x3x1x1 batch on the 16-lane path, 1<<22 a large draw (issue 11's target).
+  for (const std::int64_t n : {8, 60, 1 << 22}) {
     Workload w;
     w.kind = "randn";
     w.n = n;
     w.id = "randn_" + std::to_string(n);
     list.push_back(w);
   }
+  // BatchNorm2d.forward in training mode on a real batch, through the public API.
+  Workload forward;
+  forward.kind = "forward";
+  forward.batch = 32;
+  forward.channels = 64;
+  forward.height = 32;
+  forward.width = 32;
+  forward.id = "forward_" + forward.shape();
+  list.push_back(forward);
   const std::int64_t shapes[][4] = {{20, 3, 1, 1}, {64, 16, 8, 8}, {256, 64, 1, 1}};
   for (const auto& s : shapes) {
     Workload w;
@@ -75,8 +94,7 @@ std::vector<Workload> workloads() {
     w.channels = s[1];
     w.height = s[2];
     w.width = s[3];
-    w.id = "experiment_" + std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" +
-           std::to_string(s[2]) + "x" + std::to_string(s[3]);
+    w.id = "experiment_" + w.shape();
     list.push_back(w);
   }
   return list;
@@ -148,6 +166,22 @@ Result run_workload(const Workload& w, const Options& o) {
     });
     for (double* rate : {&r.rate, &r.median_rate, &r.wall_rate}) {
       *rate *= static_cast<double>(w.n);  // calls/s -> values/s
+    }
+    return r;
+  }
+  if (w.kind == "forward") {
+    bnlab::BatchNormOptions options;
+    options.num_features = w.channels;
+    bnlab::BatchNorm2d layer(options);
+    const bnlab::Shape4 shape{w.batch, w.channels, w.height, w.width};
+    std::vector<float> input(static_cast<std::size_t>(w.numel())), output(input.size());
+    bnlab::TorchGenerator(21).randn(input.data(), input.size());
+    Result r = measure(w, o, [&](std::int64_t k) {
+      for (std::int64_t i = 0; i < k; ++i) layer.forward(input.data(), shape, output.data());
+      g_sink = output[0];
+    });
+    for (double* rate : {&r.rate, &r.median_rate, &r.wall_rate}) {
+      *rate *= static_cast<double>(w.numel());  // forwards/s -> elements/s
     }
     return r;
   }
@@ -232,13 +266,15 @@ std::string json_number(double v) {
 }
 
 int usage(const char* argv0, int code) {
-  std::fprintf(code == 0 ? stdout : stderr,
-               "usage: %s [--seconds S] [--repeats N] [--memory-steps N]\n"
-               "  --seconds S       measured seconds per workload (default 0.8)\n"
-               "  --repeats N       timed repeats per workload, best is reported (default 10)\n"
-               "  --memory-steps N  steps of the article config for the memory run (default "
-               "20000; 0 skips)\n",
-               argv0);
+  std::fprintf(
+      code == 0 ? stdout : stderr,
+      "usage: %s [--seconds S] [--repeats N] [--memory-steps N] [--only ID]\n"
+      "  --seconds S       measured seconds per workload (default 0.8)\n"
+      "  --repeats N       timed repeats per workload, best is reported (default 10)\n"
+      "  --memory-steps N  steps of the article config for the memory run (default "
+      "20000; 0 skips)\n"
+      "  --only ID         time one workload (e.g. forward_32x64x32x32) under a profiler\n",
+      argv0);
   return code;
 }
 
@@ -258,6 +294,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--repeats") {
       o.repeats = static_cast<int>(std::strtol(value, &end, 10));
       if (*end != '\0' || o.repeats < 1) return usage(argv[0], 2);
+    } else if (arg == "--only") {
+      o.only = value;
     } else if (arg == "--memory-steps") {
       o.memory_steps = std::strtoll(value, &end, 10);
       if (*end != '\0' || o.memory_steps < 0 || o.memory_steps > bnlab::kMaxSteps) {
@@ -268,9 +306,22 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (!o.only.empty()) {
+    for (const Workload& w : workloads()) {
+      if (w.id != o.only) continue;
+      const Result r = run_workload(w, o);
+      std::printf("%s: %.4g %s/s (CPU, best of %d)\n", w.label().c_str(), r.rate, w.unit(),
+                  o.repeats);
+      return 0;
+    }
+    std::fprintf(stderr, "no workload %s\n", o.only.c_str());
+    return 2;
+  }
+
   // Memory first, while the peak RSS is still the program's startup.
   MemoryResult memory;
   if (o.memory_steps > 0) memory = measure_memory(o.memory_steps);
+  const MachineLimits limits = measure_machine_limits(o.repeats);
 
   std::printf("bnlab_bench (native): CPU time, best of %d repeats, about %.2g s per workload\n\n",
               o.repeats, o.seconds);
@@ -284,6 +335,11 @@ int main(int argc, char** argv) {
                 r.median_rate, r.wall_rate, 1e9 / r.rate);
     std::fflush(stdout);
   }
+  std::printf(
+      "\nlimits: memory read %.2f GB/s, write %.2f GB/s (256 MiB buffers); std::mt19937 %.4g "
+      "draws/s (%.3g ns a draw); randn path %s\n",
+      limits.read_bytes_per_s / 1e9, limits.write_bytes_per_s / 1e9, limits.mt19937_per_s,
+      1e9 / limits.mt19937_per_s, bnlab::TorchGenerator::fastest_path_name());
   if (o.memory_steps > 0) {
     const MemoryResult& m = memory;
     std::printf(
@@ -305,6 +361,9 @@ int main(int argc, char** argv) {
          << "\",\"kind\":\"" << w.kind << "\",\"unit\":\"" << w.unit() << "\"";
     if (w.kind == "randn") {
       json << ",\"n\":" << w.n;
+    } else if (w.kind == "forward") {
+      json << ",\"batch\":" << w.batch << ",\"channels\":" << w.channels
+           << ",\"height\":" << w.height << ",\"width\":" << w.width;
     } else {
       json << ",\"batch\":" << w.batch << ",\"channels\":" << w.channels
            << ",\"height\":" << w.height << ",\"width\":" << w.width;
@@ -313,7 +372,10 @@ int main(int argc, char** argv) {
          << ",\"wall_rate\":" << json_number(r.wall_rate) << ",\"per_repeat\":" << r.per_repeat
          << "}";
   }
-  json << "]";
+  json << "],\"randn_path\":\"" << bnlab::TorchGenerator::fastest_path_name()
+       << "\",\"limits\":{\"read_bytes_per_s\":" << json_number(limits.read_bytes_per_s)
+       << ",\"write_bytes_per_s\":" << json_number(limits.write_bytes_per_s)
+       << ",\"mt19937_per_s\":" << json_number(limits.mt19937_per_s) << "}";
   if (o.memory_steps > 0) {
     const MemoryResult& m = memory;
     json << ",\"memory\":{\"steps\":" << m.steps << ",\"seconds\":" << json_number(m.seconds)

@@ -71,6 +71,7 @@ class BatchNorm2d {
   std::vector<float> weight_, bias_, running_mean_, running_var_;
   std::int64_t num_batches_tracked_ = 0;
   std::vector<float> batch_mean_, batch_var_sum_;  // scratch, sized C
+  std::vector<float> alpha_, beta_;                // scratch, sized C
 };
 
 }  // namespace bnlab
