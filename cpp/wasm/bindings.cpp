@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "config_text.h"
 #include "experiment.h"
+#include "heap_floats.h"
 #include "torch_generator.h"
 
 using emscripten::val;
@@ -277,6 +278,27 @@ class JsBatchNorm2d {
     return out;
   }
 
+  // Zero-copy forward: input and output live in the wasm heap. Returns "" or
+  // why it refused (pre.js throws it as an Error).
+  // `length` is how many values of `input` the caller passes: the shape's product.
+  std::string forward_into(bnlab_wasm::HeapFloats& input, double length, const val& shape,
+                           bnlab_wasm::HeapFloats& output) {
+    const bnlab::Shape4 s{dimension(shape[0]), dimension(shape[1]), dimension(shape[2]),
+                          dimension(shape[3])};
+    const auto numel = bnlab::checked_product({s.n, s.c, s.h, s.w});
+    if (s.n < 1 || s.c < 1 || s.h < 1 || s.w < 1 || !numel) {
+      return "shape must be 4 positive integers [N, C, H, W] whose product fits in 2^63";
+    }
+    const auto needed = static_cast<std::size_t>(*numel);
+    if (length != static_cast<double>(needed) || input.size() < needed || output.size() < needed) {
+      return "input has " + bnlab::format_number(length) + " values and output room for " +
+             std::to_string(output.size()) + "; the shape needs " + std::to_string(needed);
+    }
+    if (std::string problem = layer_.check_input(s); !problem.empty()) return problem;
+    layer_.forward(input.data(), s, output.data());
+    return "";
+  }
+
   val running_mean() const { return JsExperiment::copy_out(layer_.running_mean()); }
   val running_var() const { return JsExperiment::copy_out(layer_.running_var()); }
   double num_batches_tracked() const { return static_cast<double>(layer_.num_batches_tracked()); }
@@ -333,6 +355,11 @@ class JsGenerator {
     return out;
   }
   double random() { return generator_.random(); }
+  // Zero-copy randn: the first `count` floats of `out` (pre.js checks count).
+  void randn_into(bnlab_wasm::HeapFloats& out, double count) {
+    const double n = count >= 0 && count <= out.length() ? std::floor(count) : 0;
+    generator_.randn(out.data(), static_cast<std::size_t>(n));
+  }
 
  private:
   bnlab::TorchGenerator generator_;
@@ -372,11 +399,18 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
       .function("runningVar", &JsBatchNorm2d::running_var)
       .function("numBatchesTracked", &JsBatchNorm2d::num_batches_tracked)
       .function("setWeight", &JsBatchNorm2d::set_weight)
-      .function("setBias", &JsBatchNorm2d::set_bias);
+      .function("setBias", &JsBatchNorm2d::set_bias)
+      .function("forwardIntoHeap", &JsBatchNorm2d::forward_into);
 
   emscripten::class_<JsGenerator>("Generator")
       .constructor<>()
       .function("manualSeed", &JsGenerator::manual_seed)
       .function("randnOrError", &JsGenerator::randn)
-      .function("random", &JsGenerator::random);
+      .function("random", &JsGenerator::random)
+      .function("randnIntoHeap", &JsGenerator::randn_into);
+
+  emscripten::class_<bnlab_wasm::HeapFloats>("HeapFloats")
+      .constructor<double>()
+      .function("length", &bnlab_wasm::HeapFloats::length)
+      .function("byteOffset", &bnlab_wasm::HeapFloats::byte_offset);
 }

@@ -189,3 +189,92 @@ Module["onRuntimeInitialized"] = function () {
     return result.values;
   };
 };
+
+// ---- Zero-copy: randn and BatchNorm2d on buffers in the wasm heap ----------
+// createHeapFloats(length) -> HeapFloats, a float32 buffer in the wasm heap
+// (delete() it when done). buffer.view() returns a NEW Float32Array view of it
+// on each call: the heap may grow (and old views go empty) during any call that
+// allocates, so take a view right before using it and never keep one across a
+// call into the module.
+Module["createHeapFloats"] = function (length) {
+  if (!Number.isInteger(length) || length < 0 || length > 67108864) {
+    throw new Error("length must be an integer in [0, 67108864]");
+  }
+  return new Module["HeapFloats"](length);
+};
+
+// Buffers reused by the Float32Array forms below, grown when a call needs more.
+const zeroCopyScratch = [null, null];
+function scratchFloats(slot, length) {
+  let buffer = zeroCopyScratch[slot];
+  if (buffer === null || buffer["length"]() < length) {
+    if (buffer !== null) buffer["delete"]();
+    buffer = zeroCopyScratch[slot] = Module["createHeapFloats"](length);
+  }
+  return buffer;
+}
+
+function heapView(buffer, length) {
+  const start = buffer["byteOffset"]() >>> 2;
+  return HEAPF32.subarray(start, start + length);
+}
+
+function isHeapFloats(x) {
+  return x instanceof Module["HeapFloats"];
+}
+
+const previousOnRuntimeInitialized = Module["onRuntimeInitialized"];
+Module["onRuntimeInitialized"] = function () {
+  if (previousOnRuntimeInitialized) previousOnRuntimeInitialized();
+  Module["HeapFloats"].prototype["view"] = function () {
+    return heapView(this, this["length"]());
+  };
+
+  // randnInto(target) fills all of target (a HeapFloats in place, or a
+  // Float32Array through one reused heap buffer) and returns it.
+  Module["Generator"].prototype["randnInto"] = function (target) {
+    if (isHeapFloats(target)) {
+      this["randnIntoHeap"](target, target["length"]());
+      return target;
+    }
+    if (!(target instanceof Float32Array)) {
+      throw new Error("target must be a Float32Array or a HeapFloats");
+    }
+    if (target.length > 67108864) throw new Error("target must hold at most 67108864 values");
+    const scratch = scratchFloats(0, target.length);
+    this["randnIntoHeap"](scratch, target.length);
+    target.set(heapView(scratch, target.length));
+    return target;
+  };
+
+  // forwardInto(input, shape, output): BatchNorm2d.forward writing into output.
+  // Both HeapFloats: no copy at all. Both Float32Array: copied through reused
+  // heap buffers (no allocation once they are big enough). Throws an Error on a
+  // bad shape or length; returns output.
+  Module["BatchNorm2d"].prototype["forwardInto"] = function (input, shape, output) {
+    if (!Array.isArray(shape) || shape.length !== 4) {
+      throw new Error("shape must be an array of 4 positive integers [N, C, H, W]");
+    }
+    if (isHeapFloats(input) && isHeapFloats(output)) {
+      const problem = this["forwardIntoHeap"](input, input["length"](), shape, output);
+      if (problem !== "") throw new Error(problem);
+      return output;
+    }
+    if (!(input instanceof Float32Array) || !(output instanceof Float32Array)) {
+      throw new Error("input and output must both be Float32Arrays or both HeapFloats");
+    }
+    if (output.length !== input.length) {
+      throw new Error(
+        "output has " + output.length + " values; it must match the input's " + input.length,
+      );
+    }
+    if (input.length > 67108864) throw new Error("input must hold at most 67108864 values");
+    const heapIn = scratchFloats(0, input.length);
+    const heapOut = scratchFloats(1, input.length);
+    heapView(heapIn, input.length).set(input);
+    const problem = this["forwardIntoHeap"](heapIn, input.length, shape, heapOut);
+    if (problem !== "") throw new Error(problem);
+    output.set(heapView(heapOut, input.length));
+    return output;
+  };
+};
