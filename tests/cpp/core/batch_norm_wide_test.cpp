@@ -83,7 +83,7 @@ TEST_P(BatchNormWide, TrainThenEvalMatchesPyTorch) {
   TorchGenerator gen(static_cast<std::uint64_t>(c["seed"].get<std::int64_t>()));
   const auto scale = static_cast<float>(c["scale"].get<double>());
   const auto offset = static_cast<float>(c["offset"].get<double>());
-  std::vector<float> x(static_cast<std::size_t>(shape.numel())), out(x.size());
+  std::vector<float> x(static_cast<std::size_t>(*shape.numel())), out(x.size());
   auto draw = [&] {
     gen.randn(x.data(), x.size());
     // PyTorch's x * scale + offset: two float operations, never fused.
