@@ -18,7 +18,7 @@ inline constexpr std::int64_t kMaxJsonChannels = 1 << 20;
 std::string shortest_text(double value);
 std::string shortest_text(float value);
 
-// Byte for byte what ../shared/seed/article_experiment.py --threads 1 prints
+// Byte for byte what tests/fixtures/article_experiment.py --threads 1 prints
 // after the steps run so far.
 std::string article_output(const Experiment& experiment);
 
