@@ -12,32 +12,43 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const python = process.env.BNLAB_BENCH_PYTHON || "/usr/bin/python3";
 
-function parseArgs(argv) {
-  const o = { seconds: 0.8, repeats: 10, memorySteps: 20000, torch: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a number >= 0`);
-      return v;
-    };
-    if (a === "--seconds") o.seconds = next();
-    else if (a === "--repeats") o.repeats = Math.max(1, Math.floor(next()));
-    else if (a === "--memory-steps") o.memorySteps = Math.floor(next());
-    else if (a === "--no-torch") o.torch = false;
-    else {
-      throw new Error(
-        `unknown argument ${a}; usage: node bench/bench.mjs [--seconds S] [--repeats N] ` +
-          "[--memory-steps N] [--no-torch]",
-      );
-    }
+const USAGE =
+  "usage: node bench/bench.mjs [--seconds S] [--repeats N] [--memory-steps N] [--no-torch]";
+
+function options(args) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        seconds: { type: "string", default: "0.8" },
+        repeats: { type: "string", default: "10" },
+        "memory-steps": { type: "string", default: "20000" },
+        "no-torch": { type: "boolean", default: false },
+      },
+    }));
+  } catch (err) {
+    throw new Error(`${err.message}; ${USAGE}`);
   }
-  return o;
+  const number = (name) => {
+    const v = Number(values[name]);
+    if (values[name].trim() === "" || !Number.isFinite(v) || v < 0) {
+      throw new Error(`--${name} needs a number >= 0, got '${values[name]}'; ${USAGE}`);
+    }
+    return v;
+  };
+  return {
+    seconds: number("seconds"),
+    repeats: Math.max(1, Math.floor(number("repeats"))),
+    memorySteps: Math.floor(number("memory-steps")),
+    torch: !values["no-torch"],
+  };
 }
 
 function run(cmd, args, input) {
@@ -257,7 +268,7 @@ function table(rows, left = [0]) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = options(process.argv.slice(2));
   const started = performance.now();
   const cpus = os.cpus();
   console.log(

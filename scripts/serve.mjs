@@ -7,6 +7,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -21,11 +22,6 @@ const TYPES = {
   ".txt": "text/plain; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
 };
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
 
 // Starts the server; resolves with {server, url} once it listens.
 export function serve({ root, port = 8080, host = "localhost" } = {}) {
@@ -80,9 +76,28 @@ export function serve({ root, port = 8080, host = "localhost" } = {}) {
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-  const root = resolve(option("root", join(repo, "dist")));
-  const port = Number(option("port", process.env.PORT || 8080));
-  const host = option("host", process.env.HOST || "localhost");
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        root: { type: "string", default: join(repo, "dist") },
+        port: { type: "string", default: process.env.PORT || "8080" },
+        host: { type: "string", default: process.env.HOST || "localhost" },
+      },
+    }));
+  } catch (error) {
+    console.error(
+      `serve: ${error.message}; usage: node scripts/serve.mjs [--root DIR] [--port N] [--host H]`,
+    );
+    process.exit(2);
+  }
+  const root = resolve(values.root);
+  const port = Number(values.port);
+  const host = values.host;
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    console.error(`serve: --port must be an integer in [0, 65535]; got '${values.port}'`);
+    process.exit(2);
+  }
   if (!existsSync(join(root, "index.html"))) {
     console.error(`serve: ${join(root, "index.html")} is missing; run \`npm run build\` first.`);
     process.exit(1);

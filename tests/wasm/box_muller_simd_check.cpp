@@ -4,7 +4,8 @@
 // each depends on its own input alone, so all 2^24 values of each cover every
 // block. Blocks of 16 are checked too (every u1 and every u2 once, paired by a
 // fixed permutation). Built with the module by `npm run build:wasm`;
-// tests/node/wasm_simd_check.test.mjs runs it. Exit status 1 on any difference.
+// tests/exhaustive/wasm_simd_check.test.mjs runs it (`npm run test:full`).
+// Exit status 1 on any difference.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>

@@ -1,13 +1,14 @@
-// randn's SIMD Box-Muller code in the WebAssembly build against its scalar
-// code on every input it can get (tests/wasm/box_muller_simd_check.cpp, built
-// by `npm run build:wasm`): all 2^24 values of u1 and of theta, bit for bit.
+// randn's wasm SIMD log, sincos and Box-Muller code against its scalar code on all 2^24 inputs.
+// tests/wasm/box_muller_simd_check.cpp, built by `npm run build:wasm`, tries every value of u1
+// and of theta, bit for bit. It takes a minute or more, so `npm test` leaves it to
+// `npm run test:full` (and CI).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 
-import { repoRoot } from "./lab.mjs";
+import { repoRoot } from "../node/lab.mjs";
 
 test("SIMD log, sincos and Box-Muller blocks equal the scalar code on every input", () => {
   const check = path.join(repoRoot, "build", "wasm", "bnlab_simd_check.js");
