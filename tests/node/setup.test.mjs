@@ -29,8 +29,13 @@ writeFileSync(path.join(npmDir, "npm"), "#!/bin/sh\necho 'npm: no registry here'
 chmodSync(path.join(npmDir, "npm"), 0o755);
 
 function runWithNode(version, command, args, { pathPrefix = [] } = {}) {
+  // As typed in a shell: without the npm_* settings of an npm script running these tests
+  // (`npm run --silent` would hide the lifecycle lines checked below).
+  const shell = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)),
+  );
   const env = {
-    ...process.env,
+    ...shell,
     FAKE_NODE_VERSION: version,
     PATH: [...pathPrefix, fakeBin, process.env.PATH].join(path.delimiter),
     BNLAB_NODE_PREFIX: path.join(fakeBin, "prefix"),
