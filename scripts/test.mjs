@@ -25,6 +25,21 @@ const stages = [
   { name: "test:node", after: ["test:native"] },
 ];
 
+// Every test:* script is a stage here, or deliberately left to test:full: a suite added to
+// package.json but not to the graph would otherwise be skipped without a word.
+const notInNpmTest = ["test:full", "test:exhaustive"];
+const scripts = JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")).scripts;
+const forgotten = Object.keys(scripts).filter(
+  (name) =>
+    name.startsWith("test:") &&
+    !notInNpmTest.includes(name) &&
+    !stages.some((s) => s.name === name),
+);
+if (forgotten.length) {
+  console.error(`npm test: ${forgotten.join(", ")} not in the stage graph of scripts/test.mjs`);
+  process.exit(1);
+}
+
 const started = performance.now();
 const seconds = (from, to = performance.now()) => ((to - from) / 1000).toFixed(1);
 const running = new Map(); // name -> child process
