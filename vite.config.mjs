@@ -7,10 +7,11 @@
 //
 // The WebAssembly module is Emscripten's classic-script factory
 // (build/wasm/batchnorm_lab.js, wasm inlined as base64). The worker imports it
-// through the virtual module "virtual:batchnorm-lab-factory", whose default
-// export is the factory's source text; the worker evaluates it. This works the
-// same in the multi-file build, in the single file and under the dev server.
-// BNLAB_WASM_JS=<path> points it at another file with the same API.
+// through the virtual module "virtual:batchnorm-lab-factory": the factory's
+// own code with `export default createBatchNormLab` appended, so it is bundled
+// as ordinary module code (no eval, no new Function: the page runs under
+// `script-src 'self' 'wasm-unsafe-eval'`). The same in the multi-file build, in
+// the single file and under the dev server.
 import { readFileSync, existsSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,7 @@ import { viteSingleFile } from "vite-plugin-singlefile";
 
 const repoRoot = dirname(fileURLToPath(import.meta.url));
 const webRoot = resolve(repoRoot, "web");
-const factoryPath = resolve(repoRoot, process.env.BNLAB_WASM_JS || "build/wasm/batchnorm_lab.js");
+const factoryPath = resolve(repoRoot, "build/wasm/batchnorm_lab.js");
 const FACTORY_ID = "virtual:batchnorm-lab-factory";
 const RESOLVED_FACTORY_ID = "\0" + FACTORY_ID;
 
@@ -32,14 +33,23 @@ function batchNormLabFactory() {
     load(id) {
       if (id !== RESOLVED_FACTORY_ID) return null;
       if (!existsSync(factoryPath)) {
-        this.error(
-          `${factoryPath} is missing: run \`npm run build:wasm\` first ` +
-            "(or set BNLAB_WASM_JS to a module with the same API).",
-        );
+        this.error(`${factoryPath} is missing: run \`npm run build:wasm\` first.`);
       }
       this.addWatchFile(factoryPath);
       const text = readFileSync(factoryPath, "utf8");
-      return `export default ${JSON.stringify(text)};`;
+      // Emscripten's UMD tail (module.exports, define) is for CommonJS and AMD:
+      // cut, the factory becomes the default export. Its Node branch requires
+      // fs and path, which a browser never reaches: a local `require` keeps the
+      // bundler from resolving them.
+      const tail = text.indexOf("if (typeof exports === 'object' && typeof module === 'object')");
+      if (tail < 0) this.error(`${factoryPath}: Emscripten's UMD tail not found`);
+      return (
+        "const require = (name) => {\n" +
+        "  throw new Error(`the page's worker has no ${name} module`);\n" +
+        "};\n" +
+        text.slice(0, tail) +
+        "export default createBatchNormLab;\n"
+      );
     },
   };
 }

@@ -3,8 +3,9 @@
 // native build (which keeps both cores busy) instead of following it. The wasm build goes first,
 // alone: the page and its browser tests, the longest chain, wait on it.
 //
-//   format:check ── build:wasm ─┬─ build:web ── test:browser
-//                               └─ test:native (build + ctest) ── test:node
+//   format:check ─┬─ build:wasm ─┬─ build:web ── test:browser
+//                 │              └─ test:native (build + ctest) ── test:node
+//                 └─ test:web (the page's pure modules, no build needed)
 //
 // Each stage is the npm script of the same name. Its output is kept and printed whole when it
 // ends, under a header with its time; the first failure stops the others.
@@ -18,6 +19,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const stages = [
   { name: "format:check", after: [] },
+  { name: "test:web", after: ["format:check"] },
   { name: "build:wasm", after: ["format:check"] },
   { name: "build:web", after: ["build:wasm"] },
   { name: "test:browser", after: ["build:web"] },

@@ -1,6 +1,7 @@
 // Shared by the browser tests: Debian's Chromium driven by playwright-core,
-// a static server for dist/, and a page wrapper that records console errors,
-// page errors, dialogs and every request that leaves the page's origin.
+// the project's server for dist/ (with its strict Content Security Policy),
+// and a page wrapper that records console errors, page errors, CSP
+// violations, dialogs and every request that leaves the page's origin.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,15 +41,15 @@ export async function setup() {
   requireBuild();
   // playwright-core gives each launch a fresh, temporary profile.
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  const { server, url } = await serve({ root: dist, port: 0, host: "127.0.0.1" });
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const server = await serve({ root: dist, port: 0, host: "127.0.0.1" });
+  const base = `http://127.0.0.1:${server.server.address().port}/`;
   return {
     browser,
     base,
     singleFileUrl: pathToFileURL(join(dist, "batchnorm-lab.html")).href,
     async close() {
       await browser.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     },
   };
 }
@@ -65,6 +66,16 @@ export async function openPage(
     acceptDownloads: true,
   });
   if (permissions.length) await context.grantPermissions(permissions, { origin: env.base });
+  // Every Content Security Policy violation in any frame becomes a console
+  // error (which assertClean refuses) and is kept in window.__cspViolations.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      const v = `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`;
+      window.__cspViolations.push(v);
+      console.error(`CSP violation: ${v}`);
+    });
+  });
   const page = await context.newPage();
   const log = {
     consoleErrors: [],

@@ -1,6 +1,6 @@
 // Text that leaves the page: the trace as CSV and JSON, a PyTorch script for
 // the config, and an iframe snippet for embedding.
-import { formatField, toQuery } from "./config.js";
+import { formatValue } from "./link.js";
 
 // Shortest decimal that reads back as the same float32.
 export function float32Text(v) {
@@ -101,7 +101,7 @@ export function pytorchCode(config, pageUrl) {
   const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
   return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
 #   ${Object.keys(config)
-    .map((k) => `${k}=${formatField(k, config[k])}`)
+    .map((k) => `${k}=${formatValue(config[k])}`)
     .join(" ")}
 # ${pageUrl}
 # Prints what the page shows under "The article's output", bit for bit.
@@ -139,14 +139,6 @@ print(f"Mean: {(smean-rm).abs().mean():.4f}, Variance: {(svar-rv).abs().mean():.
 `;
 }
 
-// The page's URL for this config (the current document's address, query replaced).
-export function pageUrl(config, { embed = false, base = location.href } = {}) {
-  const url = new URL(base);
-  url.search = toQuery(config, { embed });
-  url.hash = "";
-  return url.toString();
-}
-
 function escapeAttribute(text) {
   return text
     .replace(/&/g, "&amp;")
@@ -155,9 +147,10 @@ function escapeAttribute(text) {
     .replace(/>/g, "&gt;");
 }
 
-// An iframe, plus a few lines that size it from the height the page posts.
-export function embedCode(config, base = location.href) {
-  const src = escapeAttribute(pageUrl(config, { embed: true, base }));
+// An iframe of `url` (the page's address in embed mode), plus a few lines
+// that size it from the height the page posts.
+export function embedCode(url) {
+  const src = escapeAttribute(url);
   return `<iframe src="${src}" title="BatchNorm Lab: BatchNorm2d running statistics vs. manual statistics" width="100%" height="760" style="border:0;max-width:100%" loading="lazy" data-batchnorm-lab></iframe>
 <script>
   addEventListener("message", (event) => {

@@ -4,20 +4,17 @@
 // events without id: {type: "chunk", runId, ...} with the trace buffers
 // transferred, and {type: "finished", runId, ...}. A WebAssembly trap is
 // reported as {type: "crash", message}; the page then replaces this worker.
-import factorySource from "virtual:batchnorm-lab-factory";
-
-// Emscripten's classic-script factory: evaluated here so that the same code
-// works in the multi-file site, in the single inlined file and in dev.
-const createBatchNormLab = new Function(`${factorySource}\nreturn createBatchNormLab;`)();
+import createBatchNormLab from "virtual:batchnorm-lab-factory";
+import { grammarOf } from "./worker-grammar.js";
 
 let modulePromise = null;
 let M = null;
+let grammar = null;
 let experiment = null; // embind object: deleted on reset, restart and finish
 let runId = 0;
 let running = false;
 let timer = null;
 let speed = Infinity; // steps per second
-let config = null;
 let lastTick = 0;
 let credit = 0;
 
@@ -25,6 +22,7 @@ function loadModule() {
   if (!modulePromise) {
     modulePromise = createBatchNormLab().then((m) => {
       M = m;
+      grammar = grammarOf(m);
       return m;
     });
   }
@@ -64,7 +62,6 @@ function runSteps(count) {
     chunk.manualMean.buffer,
     chunk.manualVar.buffer,
   ];
-  const done = experiment.stepsDone();
   const finished = experiment.finished();
   self.postMessage(
     {
@@ -76,7 +73,7 @@ function runSteps(count) {
       runningVar: chunk.runningVar,
       manualMean: chunk.manualMean,
       manualVar: chunk.manualVar,
-      stepsDone: done,
+      stepsDone: experiment.stepsDone(),
       totalSteps: experiment.totalSteps(),
       articleOutput: experiment.articleOutput(),
     },
@@ -135,35 +132,45 @@ function startTimer() {
   timer = setTimeout(tick, 0);
 }
 
-function create(cfg) {
-  dropExperiment();
-  const result = M.createExperiment(cfg);
-  if (!result.ok) return { ok: false, errors: result.errors };
-  experiment = result.experiment;
-  config = cfg;
-  runId++;
-  return {
-    ok: true,
-    runId,
-    channels: experiment.channels(),
-    totalSteps: experiment.totalSteps(),
-    articleOutput: experiment.articleOutput(),
-  };
+// The config from the fields' text: parsed strictly (the form), or resolved
+// (a link: bad fields fall back, with notices). One pass through the grammar.
+function configFrom(fields, resolve) {
+  if (resolve) {
+    const { config, notices } = grammar.resolve(fields);
+    return { ok: true, config, notices };
+  }
+  const parsed = grammar.parse(fields);
+  return parsed.ok ? { ok: true, config: parsed.config, notices: [] } : parsed;
 }
 
 const handlers = {
   async init() {
     await loadModule();
-    return { defaults: M.defaultConfig(), limits: M.limits() };
+    return { fields: grammar.fields() };
   },
-  validate({ config: cfg }) {
-    return { errors: M.validateConfig(cfg) };
+  ping() {
+    return {};
   },
-  // Creates a fresh experiment; runs it unless `run` is false.
-  start({ config: cfg, run = true, speed: s }) {
-    if (s !== undefined) speed = s;
-    const reply = create(cfg);
-    if (!reply.ok) return reply;
+  // Builds the config from `fields` (text by name) and creates a fresh
+  // experiment; runs it unless `run` is false.
+  start({ fields, resolve = false, run = true, speed: s }) {
+    if (s !== undefined) speed = s === null ? Infinity : s;
+    const built = configFrom(fields, resolve);
+    if (!built.ok) return { ok: false, errors: built.errors };
+    dropExperiment();
+    const created = M.createExperiment(built.config);
+    if (!created.ok) return { ok: false, errors: created.errors };
+    experiment = created.experiment;
+    runId++;
+    const reply = {
+      ok: true,
+      config: built.config,
+      notices: built.notices,
+      runId,
+      channels: experiment.channels(),
+      totalSteps: experiment.totalSteps(),
+      articleOutput: experiment.articleOutput(),
+    };
     if (experiment.finished()) {
       // steps = 0: nothing to run, the text is final (after this reply).
       const id = runId;
@@ -177,7 +184,7 @@ const handlers = {
   pause() {
     running = false;
     stopTimer();
-    return { stepsDone: experiment ? experiment.stepsDone() : null };
+    return {};
   },
   resume() {
     if (!experiment) return { resumed: false };
@@ -205,8 +212,11 @@ const handlers = {
   snapshot() {
     return { snapshot: snapshot() };
   },
-  runCli({ args }) {
-    return M.runCli(args);
+  // For the browser tests only (the page never sends it, a link cannot): a
+  // real WebAssembly trap inside the module, a load far outside its memory.
+  trapForTests() {
+    M._free(0xfffffff0);
+    return {};
   },
 };
 
@@ -222,13 +232,13 @@ function crash(error) {
 
 self.onmessage = async (event) => {
   const msg = event.data || {};
-  const handler = handlers[msg.type];
+  const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
   if (!handler) {
     self.postMessage({ id: msg.id, ok: false, message: `unknown request ${msg.type}` });
     return;
   }
   try {
-    if (msg.type !== "init" && !M) await loadModule();
+    if (!M) await loadModule();
     const reply = await handler(msg);
     self.postMessage({ id: msg.id, ok: reply.ok !== false, ...reply });
   } catch (error) {

@@ -2,13 +2,7 @@
 // spread, and the export formats.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  parseField,
-  readQuery,
-  toQuery,
-  fieldsOfError,
-  FALLBACK_DEFAULTS,
-} from "../../web/src/config.js";
+import { readLink, linkQuery, formatValue, shownValue, pageUrl } from "../../web/src/link.js";
 import { TraceStore } from "../../web/src/trace.js";
 import {
   halfLife,
@@ -24,58 +18,59 @@ import {
   embedCode,
 } from "../../web/src/exporters.js";
 
-test("parseField accepts what the CLI accepts and nothing else", () => {
-  const ok = (f, t) => parseField(f, t);
-  assert.deepEqual(ok("seed", "18446744073709551615"), { ok: true, value: "18446744073709551615" });
-  assert.deepEqual(ok("seed", "-9223372036854775808"), { ok: true, value: "-9223372036854775808" });
-  assert.equal(ok("seed", "18446744073709551616").ok, false);
-  assert.equal(ok("seed", "-9223372036854775809").ok, false);
-  assert.deepEqual(ok("seed", "+007"), { ok: true, value: "7" });
-  for (const bad of ["", " ", "1.5", "1e3", "0x10", "abc", "<b>", "9".repeat(80)]) {
-    assert.equal(ok("batch", bad).ok, false, `batch=${bad}`);
-  }
-  assert.equal(ok("batch", "0").ok, false);
-  assert.deepEqual(ok("steps", "0"), { ok: true, value: 0 });
-  assert.equal(ok("steps", "1000001").ok, false);
-  assert.deepEqual(ok("momentum", "NONE"), { ok: true, value: null });
-  assert.deepEqual(ok("momentum", "1e-6"), { ok: true, value: 1e-6 });
-  for (const bad of ["1.5", "-0.1", "nan", "Infinity", "javascript:alert(1)", "0.1abc"]) {
-    assert.equal(ok("momentum", bad).ok, false, `momentum=${bad}`);
-  }
-  assert.deepEqual(ok("eps", "1e-5"), { ok: true, value: 1e-5 });
-  for (const bad of ["0", "-1", "1e999", "inf"])
-    assert.equal(ok("eps", bad).ok, false, `eps=${bad}`);
-  assert.match(ok("batch", "-5").message, /^batch must be an integer in \[1, 16777216\]$/);
+// The article's config as the grammar's parseConfig returns it.
+const ARTICLE = Object.freeze({
+  seed: "21",
+  batch: 20,
+  channels: 3,
+  height: 1,
+  width: 1,
+  steps: 2000,
+  momentum: 0.1,
+  eps: 1e-5,
 });
+const NAMES = Object.keys(ARTICLE);
 
-test("readQuery falls back per field and reports each", () => {
-  const r = readQuery("?seed=%3Cimg%3E&batch=-5&steps=12&momentum=none&embed=1&unknown=1");
-  assert.equal(r.embed, true);
-  assert.equal(r.config.seed, FALLBACK_DEFAULTS.seed);
-  assert.equal(r.config.batch, FALLBACK_DEFAULTS.batch);
-  assert.equal(r.config.steps, 12);
-  assert.equal(r.config.momentum, null);
+test("readLink keeps the config's text for the grammar and parses the page's own fields", () => {
+  const r = readLink("?seed=%3Cimg%3E&batch=-5&steps=+12&momentum=none&embed=1&unknown=1&batch=7");
+  assert.equal(r.page.embed, true);
+  assert.deepEqual(r.problems, []);
+  // Text as given (the grammar decides), unknown names included, the first of a repeated name.
   assert.deepEqual(
-    r.problems.map((p) => [p.field, p.value]),
-    [
-      ["seed", "<img>"],
-      ["batch", "-5"],
-    ],
+    { ...r.configText },
+    { seed: "<img>", batch: "-5", steps: " 12", momentum: "none", unknown: "1" },
   );
-  const long = readQuery(`?seed=${"x".repeat(500)}`).problems[0].value;
-  assert.ok(long.length <= 41, "shown values are shortened");
-  assert.deepEqual(fieldsOfError({ field: "size" }), ["batch", "channels", "height", "width"]);
-  assert.deepEqual(fieldsOfError({ field: "steps" }), ["steps"]);
+  const bad = readLink("?embed=yes%00" + "x".repeat(80));
+  assert.equal(bad.page.embed, false);
+  assert.equal(bad.problems.length, 1);
+  assert.equal(bad.problems[0].field, "embed");
+  assert.match(bad.problems[0].message, /embed must be 1 or 0/);
+  assert.ok(bad.problems[0].value.length <= 41, "shown values are shortened");
+  assert.doesNotMatch(bad.problems[0].value, /\u0000/);
+  // Names that are special in JavaScript are plain keys.
+  const proto = readLink("?__proto__=1&constructor=2");
+  assert.equal(Object.getPrototypeOf(proto.configText), null);
+  assert.deepEqual(Object.keys(proto.configText), ["__proto__", "constructor"]);
+  assert.deepEqual(readLink("").page, { embed: false });
 });
 
-test("toQuery writes the whole config and reads back the same", () => {
-  const config = { ...FALLBACK_DEFAULTS, seed: "18446744073709551615", momentum: null, eps: 1e-7 };
-  const q = toQuery(config, { embed: true });
+test("linkQuery writes the config in the grammar's order, then the page's fields", () => {
+  const config = { ...ARTICLE, seed: "18446744073709551615", momentum: null, eps: 1e-7 };
+  const q = linkQuery(config, NAMES, { embed: true });
   assert.equal(
     q,
     "seed=18446744073709551615&batch=20&channels=3&height=1&width=1&steps=2000&momentum=none&eps=1e-7&embed=1",
   );
-  assert.deepEqual(readQuery("?" + q).config, config);
+  assert.equal(linkQuery(ARTICLE, NAMES, { embed: false }).includes("embed"), false);
+  // Read back: the same text the form would send.
+  const back = readLink("?" + q);
+  for (const name of NAMES) assert.equal(back.configText[name], formatValue(config[name]));
+  assert.equal(
+    pageUrl("a=1", "http://h/p/?x=2#frag"),
+    "http://h/p/?a=1",
+    "the query replaced, no fragment",
+  );
+  assert.equal(shownValue("a\u001b]0;x\u0007b"), "a?]0;x?b");
 });
 
 function chunk(firstStep, steps, C, f) {
@@ -181,7 +176,7 @@ test("exports: shortest float32 text, CSV, JSON, PyTorch code, embed code", () =
   store.append(chunk(1, 3, 2, (s, c) => s + c / 10));
   const csv = traceCsvParts(store).join("");
   assert.equal(csv.split("\n")[1], "1,1,1.1,2,2.1,0.5,0.55,1,1");
-  const config = { ...FALLBACK_DEFAULTS, steps: 3, channels: 2 };
+  const config = { ...ARTICLE, steps: 3, channels: 2 };
   const json = JSON.parse(traceJsonParts(store, config, '{"x": 1}').join(""));
   assert.deepEqual(json.running_mean, [
     [1, 1.1],
@@ -193,7 +188,8 @@ test("exports: shortest float32 text, CSV, JSON, PyTorch code, embed code", () =
   assert.match(code, /momentum=None/);
   assert.match(code, /eps=1\.0,/);
   assert.match(code, /for _ in range\(3\):/);
-  const embed = embedCode(config, 'http://h/p?"x"');
+  const embed = embedCode(pageUrl(linkQuery(config, NAMES, { embed: true }), 'http://h/p?"x"'));
   assert.match(embed, /^<iframe src="http:\/\/h\/p\?seed=21&amp;batch=20/);
-  assert.doesNotMatch(embed.split("\n")[0], /"x"/);
+  assert.match(embed.split("\n")[0], /embed=1"/);
+  assert.equal(embedCode('x"><script>').split("\n")[0].includes("<script>"), false);
 });

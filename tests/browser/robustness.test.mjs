@@ -1,0 +1,103 @@
+// The page under the strict Content Security Policy, a worker that cannot
+// start, one that goes silent or hangs, and a few hundred hostile links.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, openPage, waitFinished, assertClean } from "./helpers.mjs";
+import { CSP } from "../../scripts/serve.mjs";
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const status = (page) => page.evaluate(() => document.documentElement.dataset.status);
+
+test("the server sends the strict CSP and the page runs under it without a violation", async () => {
+  const { page, log, context } = await openPage(env, env.base, {
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  const response = await page.request.get(env.base);
+  assert.equal(response.headers()["content-security-policy"], CSP);
+  assert.match(CSP, /script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/);
+  await waitFinished(page);
+  // Everything that draws or writes: another run, the log scale, copies, a PNG.
+  await page.fill("#f-steps", "50");
+  await page.press("#f-steps", "Enter");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("steps") === "50");
+  await waitFinished(page);
+  await page.click("label[for=scale-log]");
+  await page.click("#copy-embed");
+  await page.click("#copy-link");
+  const [png] = await Promise.all([page.waitForEvent("download"), page.click("#dl-png")]);
+  assert.match(png.suggestedFilename(), /\.png$/);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assertClean(assert, log);
+
+  // The listener does see a violation: an inline script is refused.
+  await page.evaluate(() => {
+    const s = document.createElement("script");
+    s.textContent = "window.__inlineRan = true;";
+    document.body.append(s);
+  });
+  await page.waitForFunction(() => window.__cspViolations.length > 0);
+  assert.equal(await page.evaluate(() => window.__inlineRan), undefined);
+  assert.match((await page.evaluate(() => window.__cspViolations))[0], /^script-src/);
+  await context.close();
+});
+
+test("a worker that cannot start is retried a few times, then a message says why", async () => {
+  const { page, log, context } = await openPage(env, "about:blank");
+  let workers = 0;
+  await context.route(/\/assets\/worker-[^/]*\.js$/, (route) => {
+    workers++;
+    route.fulfill({
+      status: 200,
+      contentType: "text/javascript",
+      body: 'throw new Error("broken on purpose");',
+    });
+  });
+  await page.goto(env.base);
+  await page.waitForFunction(() => document.documentElement.dataset.status === "failed", null, {
+    timeout: 20000,
+  });
+  const text = await page.locator("#notices").textContent();
+  assert.match(text, /failed 4 times in a row and was not restarted again/);
+  assert.match(text, /broken on purpose/);
+  assert.match(await page.locator("#progress-text").textContent(), /Stopped/);
+  assert.equal(await page.isDisabled("#btn-run"), true);
+  assert.equal(workers, 4, "the first worker and three restarts");
+  await page.waitForTimeout(3500);
+  assert.equal(workers, 4, "no restart after giving up");
+  assertClean(assert, log, { allowConsoleErrors: [/broken on purpose/] });
+  await context.close();
+});
+
+for (const [how, stop] of [
+  ["closes itself", () => self.close()],
+  [
+    "hangs",
+    () =>
+      setTimeout(() => {
+        for (;;);
+      }),
+  ],
+]) {
+  test(`a worker that ${how} is noticed, reported and replaced`, async () => {
+    const { page, log, context } = await openPage(env, `${env.base}?steps=300`);
+    await waitFinished(page);
+    const [worker] = page.workers();
+    await worker.evaluate(stop);
+    await page.locator("#notices").waitFor({ state: "visible", timeout: 20000 });
+    const text = await page.locator("#notices").textContent();
+    assert.match(text, /stopped unexpectedly and was restarted/);
+    assert.match(text, /stopped answering/);
+    await page.waitForFunction(() => document.documentElement.dataset.status === "idle");
+    await page.click("#btn-run");
+    await waitFinished(page);
+    assertClean(assert, log);
+    await context.close();
+  });
+}

@@ -1,0 +1,131 @@
+// The config form: one input per field of the grammar (the markup's own, or
+// a plain text input made here for a field the markup does not know), filled
+// from the running config, read back as text, with the grammar's messages
+// shown under the fields they name. It holds no rules: the worker parses.
+import { formatValue } from "./link.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class ConfigForm {
+  // onApply(fields, {force}): the form's text by field name, on a change
+  // (force false: nothing to do if it is the config that runs) or a submit.
+  constructor({ onApply, onPreset }) {
+    this.form = $("config-form");
+    this.none = $("f-momentum-none");
+    this.names = [];
+    this.defaults = {};
+    this.inputs = {};
+    this.onApply = onApply;
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      onApply(this.read(), { force: true });
+    });
+    this.none.addEventListener("change", () => {
+      const input = this.inputs.momentum;
+      if (this.none.checked) {
+        input.dataset.last = input.value;
+        input.value = "";
+      } else {
+        input.value = input.dataset.last || this.defaults.momentum || "0.1";
+      }
+      input.disabled = this.none.checked;
+      onApply(this.read(), { force: false });
+    });
+    $("preset-article").addEventListener("click", () => {
+      this.fill(this.defaults);
+      onPreset(this.read());
+    });
+  }
+
+  // fields: Module.configFields(), [{name, defaultText, ...}].
+  setFields(fields) {
+    this.names = fields.map((f) => f.name);
+    this.defaults = Object.fromEntries(fields.map((f) => [f.name, f.defaultText]));
+    for (const f of fields) {
+      const input = $(`f-${f.name}`) ?? this.#makeField(f);
+      input.addEventListener("change", () => this.onApply(this.read(), { force: false }));
+      this.inputs[f.name] = input;
+    }
+  }
+
+  #makeField(f) {
+    const wrap = document.createElement("div");
+    wrap.className = "field";
+    const label = document.createElement("label");
+    label.htmlFor = `f-${f.name}`;
+    label.textContent = f.name;
+    const input = document.createElement("input");
+    input.id = `f-${f.name}`;
+    input.name = f.name;
+    input.type = "text";
+    input.spellcheck = false;
+    const error = document.createElement("p");
+    error.className = "field-error";
+    error.id = `e-${f.name}`;
+    error.hidden = true;
+    wrap.append(label, input, error);
+    $("extra-fields").append(wrap);
+    return input;
+  }
+
+  // config: values by name (a parsed config) or text (the defaults).
+  fill(config) {
+    for (const name of this.names) {
+      if (name === "momentum") continue;
+      this.inputs[name].value = formatValue(config[name]);
+    }
+    const momentum = this.inputs.momentum;
+    if (momentum) {
+      const none = formatValue(config.momentum) === "none";
+      this.none.checked = none;
+      momentum.disabled = none;
+      momentum.value = none ? "" : formatValue(config.momentum);
+      if (none && !momentum.dataset.last) momentum.dataset.last = this.defaults.momentum ?? "";
+    }
+    this.clearErrors();
+  }
+
+  read() {
+    const fields = {};
+    for (const name of this.names) fields[name] = this.inputs[name].value;
+    if (this.inputs.momentum && this.none.checked) fields.momentum = "none";
+    return fields;
+  }
+
+  // True when the form says what `config` says.
+  matches(config) {
+    const fields = this.read();
+    return this.names.every((name) => fields[name] === formatValue(config[name]));
+  }
+
+  clearErrors() {
+    for (const name of [...this.names, "size"]) this.#setError(name, null);
+  }
+
+  // errors: [{field, message}]; one that names no input shows under the form.
+  showErrors(errors) {
+    this.clearErrors();
+    const byField = new Map();
+    for (const e of errors) {
+      const field = this.inputs[e.field] ? e.field : "size";
+      byField.set(field, [...(byField.get(field) ?? []), e.message]);
+    }
+    for (const [field, messages] of byField) this.#setError(field, messages.join(" "));
+  }
+
+  #setError(field, message) {
+    const el = $(`e-${field}`);
+    if (!el) return;
+    el.textContent = message || "";
+    el.hidden = !message;
+    const input = this.inputs[field];
+    if (!input) return;
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", `e-${field}`);
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  }
+}

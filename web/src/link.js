@@ -1,0 +1,94 @@
+// The link's state: which query fields exist, reading them from an address,
+// writing the running config and the page's own fields back, the page URL.
+//
+// Two kinds of field. The experiment's config fields (seed, batch, ...) are
+// defined by the C++ grammar (Module.configFields(), through the worker): here
+// they stay text, and the worker parses, checks and resolves them. The page's
+// own fields (embed, and later theme, panels, ...) are defined in PAGE_FIELDS
+// below: a new one is one entry there. Any other name in the link goes to the
+// grammar too, which reports it as unknown.
+
+// Each page field: `parse(text)` -> {ok: true, value} or {ok: false, message}
+// (the message names the allowed values), `write(value)` -> the text in the
+// link, or null to leave it out (its default), and `initial`, the value when
+// the link does not have it.
+export const PAGE_FIELDS = Object.freeze({
+  embed: {
+    initial: false,
+    parse: (text) =>
+      text === "1" || text === "0"
+        ? { ok: true, value: text === "1" }
+        : { ok: false, message: "embed must be 1 or 0" },
+    write: (value) => (value ? "1" : null),
+  },
+});
+
+// How a config value is written in a link and in the form: momentum=None is
+// "none", every other value its JavaScript text (64-bit seeds come as text).
+export function formatValue(value) {
+  return value === null ? "none" : String(value);
+}
+
+// Shortens text taken from a link before it is shown (always as text, never
+// as HTML): control characters become "?", long values are cut.
+export function shownValue(text) {
+  const s = String(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+  return s.length > 40 ? s.slice(0, 40) + "…" : s;
+}
+
+// Reads a query string. Returns {configText, page, problems}: configText maps
+// every non-page name to its text (the grammar decides what it means), page
+// holds the page fields (a bad one keeps its initial value and adds a problem
+// {field, value, message}).
+export function readLink(search) {
+  const query = new URLSearchParams(search);
+  const configText = Object.create(null); // names such as __proto__ stay plain keys
+  const page = initialPage();
+  const problems = [];
+  for (const [name, text] of query) {
+    const field = Object.hasOwn(PAGE_FIELDS, name) ? PAGE_FIELDS[name] : null;
+    if (!field) {
+      // A repeated name: the first one counts, as URLSearchParams.get() does.
+      if (!Object.hasOwn(configText, name)) configText[name] = text;
+      continue;
+    }
+    const parsed = field.parse(text);
+    if (parsed.ok) page[name] = parsed.value;
+    else problems.push({ field: name, value: shownValue(text), message: parsed.message });
+  }
+  return { configText, page, problems };
+}
+
+export function initialPage() {
+  return Object.fromEntries(Object.entries(PAGE_FIELDS).map(([k, f]) => [k, f.initial]));
+}
+
+// The query for a config (fields in the grammar's order) and page fields.
+export function linkQuery(config, names, page = {}) {
+  const query = new URLSearchParams();
+  for (const name of names) query.set(name, formatValue(config[name]));
+  for (const [name, field] of Object.entries(PAGE_FIELDS)) {
+    const text = name in page ? field.write(page[name]) : null;
+    if (text !== null) query.set(name, text);
+  }
+  return query.toString();
+}
+
+// The page's address for a query: the document's own address, query replaced.
+export function pageUrl(query, base = location.href) {
+  const url = new URL(base);
+  url.search = query;
+  url.hash = "";
+  return url.toString();
+}
+
+// Puts the query into the address bar without a new history entry.
+export function writeAddress(query) {
+  const search = query ? "?" + query : "";
+  if (location.search === search) return;
+  try {
+    history.replaceState(null, "", search + location.hash);
+  } catch {
+    // Some file:// setups refuse; the share panel still shows the address.
+  }
+}

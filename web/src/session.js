@@ -1,0 +1,142 @@
+// The run session: starts, pauses, steps, resets runs through the engine, and
+// turns the worker's events into the page's state (status, trace, the
+// article's text). Views learn of changes through the `on` callbacks.
+import { TraceStore } from "./trace.js";
+import { MAX_SHOWN_CHANNELS } from "./chart-style.js";
+
+export class Session {
+  // on: {config(reply), started(reply), status(), trace(), output()}
+  constructor(state, engine, on) {
+    this.state = state;
+    this.engine = engine;
+    this.on = on;
+  }
+
+  setStatus(status) {
+    this.state.status = status;
+    this.on.status();
+  }
+
+  // Starts a run from `fields` (text by name). resolve: a link's fields, bad
+  // ones fall back (the reply's notices say how); otherwise a bad field is
+  // refused: resolves with {ok: false, errors} and the old run stays as it was.
+  async start(fields, { resolve = false, run = true } = {}) {
+    const state = this.state;
+    const before = { status: state.status, runId: state.runId };
+    this.setStatus("starting");
+    let reply;
+    try {
+      reply = await this.engine.request("start", {
+        fields,
+        resolve,
+        run,
+        speed: state.speed === Infinity ? null : state.speed,
+      });
+    } catch (error) {
+      state.runId = null;
+      this.setStatus(this.engine.stopped ? "failed" : "idle");
+      throw error;
+    }
+    if (reply.ok === false) {
+      // Refused before anything was dropped: the old run goes on as it was.
+      state.runId = before.runId;
+      this.setStatus(before.status);
+      return reply;
+    }
+    state.config = reply.config;
+    state.runId = reply.runId;
+    const shown = Math.min(reply.channels, MAX_SHOWN_CHANNELS);
+    state.store = new TraceStore(reply.channels, reply.totalSteps, { shownChannels: shown });
+    state.articleOutput = reply.articleOutput;
+    state.summaryJson = "";
+    state.rate = { t: performance.now(), steps: 0, value: 0 };
+    this.on.config(reply);
+    this.on.started(reply);
+    this.on.output();
+    this.setStatus(run ? "running" : "paused");
+    return reply;
+  }
+
+  // The config that runs, as fields for another start.
+  fields() {
+    return { ...this.state.config };
+  }
+
+  onEvent(msg) {
+    const state = this.state;
+    if (msg.runId !== state.runId || !state.store) return;
+    if (msg.type === "chunk") {
+      state.store.append(msg);
+      state.articleOutput = msg.articleOutput;
+      const now = performance.now();
+      const r = state.rate;
+      r.steps += msg.steps;
+      if (now - r.t > 500) {
+        r.value = (r.steps * 1000) / (now - r.t);
+        r.t = now;
+        r.steps = 0;
+      }
+      this.on.trace();
+    } else if (msg.type === "finished") {
+      state.articleOutput = msg.articleOutput;
+      state.summaryJson = msg.summaryJson;
+      // The final text is on the page before the status says "finished".
+      state.status = "finished";
+      this.on.output();
+      this.setStatus("finished");
+      this.on.trace();
+    }
+  }
+
+  // Run: resumes a paused run, or starts the current config again.
+  async run() {
+    if (this.state.status === "paused" && this.state.runId !== null) {
+      await this.engine.request("resume");
+      this.setStatus("running");
+    } else {
+      await this.start(this.fields());
+    }
+  }
+
+  async pause() {
+    await this.engine.request("pause");
+    if (this.state.status === "running") this.setStatus("paused");
+  }
+
+  async step() {
+    const s = this.state;
+    if (s.runId === null || s.status === "finished" || s.status === "idle") {
+      const reply = await this.start(this.fields(), { run: false });
+      if (reply.ok === false) return;
+    }
+    if (s.status === "running") this.setStatus("paused");
+    await this.engine.request("step", { count: 1 });
+  }
+
+  async reset() {
+    await this.engine.request("reset");
+    const s = this.state;
+    s.runId = null;
+    s.store = null;
+    s.articleOutput = "";
+    s.summaryJson = "";
+    this.setStatus("idle");
+    this.on.output();
+  }
+
+  async setSpeed(speed) {
+    this.state.speed = speed;
+    await this.engine.request("setSpeed", { speed: speed === Infinity ? null : speed });
+  }
+
+  // Text of the trace's summary: the finished run's, or a snapshot of this one.
+  async summaryJson() {
+    if (this.state.summaryJson) return this.state.summaryJson;
+    try {
+      const reply = await this.engine.request("snapshot");
+      return reply.snapshot?.summaryJson ?? "";
+    } catch {
+      return "";
+    }
+  }
+}
