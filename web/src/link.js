@@ -4,24 +4,17 @@
 // Two kinds of field. The experiment's config fields (seed, batch, ...) are
 // defined by the C++ grammar (Module.configFields(), through the worker): here
 // they stay text, and the worker parses, checks and resolves them. The page's
-// own fields (embed, and later theme, panels, ...) are defined in PAGE_FIELDS
-// below: a new one is one entry there. Any other name in the link goes to the
-// grammar too, which reports it as unknown.
+// own fields (embed, theme, panels, ...) are PAGE_FIELDS below: a new one is
+// one entry there. Any other name in the link goes to the grammar too, which
+// reports it as unknown.
+import { pageFieldEntries } from "./embed-fields.js";
 
 // Each page field: `parse(text)` -> {ok: true, value} or {ok: false, message}
 // (the message names the allowed values), `write(value)` -> the text in the
 // link, or null to leave it out (its default), and `initial`, the value when
-// the link does not have it.
-export const PAGE_FIELDS = Object.freeze({
-  embed: {
-    initial: false,
-    parse: (text) =>
-      text === "1" || text === "0"
-        ? { ok: true, value: text === "1" }
-        : { ok: false, message: "embed must be 1 or 0" },
-    write: (value) => (value ? "1" : null),
-  },
-});
+// the link does not have it. The view fields (embed, theme, panels, ...) are
+// defined in embed-fields.js, shared with the <batchnorm-lab> element.
+export const PAGE_FIELDS = Object.freeze(pageFieldEntries());
 
 // How a config value is written in a link and in the form: momentum=None is
 // "none", every other value its JavaScript text (64-bit seeds come as text).
@@ -48,8 +41,8 @@ export function readLink(search) {
   for (const [name, text] of query) {
     const field = Object.hasOwn(PAGE_FIELDS, name) ? PAGE_FIELDS[name] : null;
     if (!field) {
-      // A repeated name: the first one counts, as URLSearchParams.get() does.
-      if (!Object.hasOwn(configText, name)) configText[name] = text;
+      // A repeated name: the last one counts, as in the grammar (and the CLI).
+      configText[name] = text;
       continue;
     }
     const parsed = field.parse(text);

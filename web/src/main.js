@@ -13,7 +13,7 @@ import { SharePanel } from "./share.js";
 import { setupEmbed } from "./embed.js";
 import { renderExplanation, renderObserved } from "./explanation.js";
 import { showNotices, hideNotices, initNotices, reportError } from "./notices.js";
-import { readLink, linkQuery, pageUrl, writeAddress, formatValue, shownValue } from "./link.js";
+import { readLink, linkQuery, pageUrl, writeAddress, shownValue } from "./link.js";
 import { expectedBands } from "./theory.js";
 
 const $ = (id) => document.getElementById(id);
@@ -108,11 +108,8 @@ async function apply(fields, force) {
 function fallbackMessages(notices, problems) {
   return [
     ...problems.map((p) => `“${p.field}” = “${p.value}”: ${p.message}. Ignored.`),
-    ...notices.map((n) =>
-      state.names.includes(n.field)
-        ? `“${n.field}”: ${n.message}. Using ${n.field}=${formatValue(state.config[n.field])}.`
-        : `“${shownValue(n.field)}”: ${n.message}.`,
-    ),
+    // The grammar's notice says what was used instead ("; using 20", "reduced from ... to ...").
+    ...notices.map((n) => `“${shownValue(n.field)}”: ${n.message}.`),
   ];
 }
 

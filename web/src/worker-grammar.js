@@ -37,7 +37,7 @@ function olderModule(M) {
     Object.fromEntries(
       NAMES.map((n) => [n, n in texts ? typed(n, texts[n]) : (defaults[n] ?? null)]),
     );
-  const unknownError = (name) => ({ field: name, message: `unknown field ${name}` });
+  const unknownError = (name) => ({ field: name, message: `unknown setting '${name}'; ignored` });
   return {
     fields: () =>
       NAMES.map((name) => ({
@@ -60,8 +60,19 @@ function olderModule(M) {
           const names = e.field === "size" ? SIZES : NAMES.includes(e.field) ? [e.field] : NAMES;
           for (const n of names) {
             delete out[n];
-            if (!notices.some((x) => x.field === n)) notices.push({ field: n, message: e.message });
+            if (!notices.some((x) => x.field === n)) {
+              notices.push({ field: n, message: `${e.message}; using ${text(defaults[n])}` });
+            }
           }
+        }
+      }
+      if (M.validateConfig(out).length) {
+        // Still over a limit: the defaults, which run.
+        for (const n of Object.keys(out)) {
+          if (!notices.some((x) => x.field === n)) {
+            notices.push({ field: n, message: `over a limit; using ${text(defaults[n])}` });
+          }
+          delete out[n];
         }
       }
       return { config: toConfig(out), notices };

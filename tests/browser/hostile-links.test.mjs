@@ -1,0 +1,199 @@
+// A few hundred random hostile links (a fixed seed) and issue 12's cases: for
+// each, no page error, no dialog, no request off the origin, nothing from the
+// URL in the DOM as an element or attribute, and a run going (or done) with
+// the config the link was resolved to, any replaced field named in a notice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, openPage } from "./helpers.mjs";
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const LINKS = Number(process.env.BNLAB_HOSTILE_LINKS || 250);
+const PAGES = 3; // links opened side by side: most of the wait is the worker starting
+
+// mulberry32: a small seeded generator, so that every run opens the same links.
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CONFIG = ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"];
+const VIEW = ["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"];
+const NAMES = [...CONFIG, ...CONFIG, ...VIEW, "__proto__", "constructor", "x", "<b>", "on error"];
+const PAYLOADS = [
+  "<img src=x onerror=alert(1)>",
+  '"><svg onload=alert(2)>',
+  "<script>alert(3)</script>",
+  "javascript:alert(4)",
+  "<iframe src=https://example.com/>",
+  "<img src=https://example.com/x.png>",
+  "<a href=//example.com>x</a>",
+  "{{7*7}}",
+  "${alert(5)}",
+  "\u0000\u001b]0;pwned\u0007",
+  "\u202eevil",
+  "%3Cimg%20src%3Dx%3E",
+  "x".repeat(3000),
+];
+const NUMBERS = [
+  "0",
+  "1",
+  "2",
+  "-1",
+  "+5",
+  " 20",
+  "20 ",
+  "007",
+  "1e3",
+  "0x10",
+  "1.5",
+  ".5",
+  "5.",
+  "1e-00005",
+  "none",
+  "None",
+  "null",
+  "NaN",
+  "Infinity",
+  "-0",
+  "",
+  "3",
+  "8",
+  "64",
+  "256",
+  "2048",
+  "4194304",
+  "4194305",
+  "16777216",
+  "16777217",
+  "999999",
+  "1000000",
+  "1000001",
+  "1e999",
+  "1e-999",
+  "18446744073709551615",
+  "18446744073709551616",
+  "-9223372036854775808",
+  "99999999999999999999",
+];
+
+function hostileLink(next) {
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  const q = new URLSearchParams();
+  const n = 1 + Math.floor(next() * 6);
+  for (let i = 0; i < n; i++) {
+    const value = next() < 0.25 ? pick(PAYLOADS) : pick(NUMBERS);
+    q.append(pick(NAMES), value);
+  }
+  // Keep most runs short; a hostile link may still ask for a long one.
+  if (next() < 0.8) q.set("steps", String(Math.floor(next() * 50)));
+  return "?" + q.toString();
+}
+
+const ISSUE_12 = [
+  "?batch=256&channels=64&height=8&width=8&steps=2000",
+  "?batch=2&channels=4194305&steps=1",
+  "?batch=2048&channels=8192&height=524288&width=16777216&steps=1",
+  "?channels=16777216&height=16777216&width=16777216&steps=0",
+  "?batch=4&channels=4194304&height=1048576&width=1048576&steps=1",
+  "?batch=1&steps=5",
+  "?steps=1e99&momentum=javascript:alert(1)",
+];
+
+// The elements and attributes the page is made of (notices add <li>).
+function shape(page) {
+  return page.evaluate(() => {
+    const tags = new Set(["li"]);
+    const attrs = new Set();
+    for (const el of document.querySelectorAll("*")) {
+      tags.add(el.localName);
+      for (const a of el.attributes) attrs.add(a.name);
+    }
+    return { tags: [...tags], attrs: [...attrs] };
+  });
+}
+
+// Opens one link; returns what went wrong with it (nothing: []).
+async function check(page, log, clean, link) {
+  for (const list of Object.values(log)) list.length = 0;
+  await page.goto(env.base + link);
+  let outcome;
+  try {
+    await page.waitForFunction(
+      () =>
+        ["running", "paused", "finished", "failed"].includes(
+          document.documentElement.dataset.status,
+        ),
+      null,
+      { timeout: 20000 },
+    );
+    outcome = await page.evaluate(() => ({
+      status: document.documentElement.dataset.status,
+      notices: document.querySelector("#notices").hidden
+        ? ""
+        : document.querySelector("#notices").textContent,
+      search: location.search,
+    }));
+  } catch (error) {
+    outcome = { status: "timeout", notices: "", search: "" };
+  }
+  const problems = [];
+  if (!["running", "finished"].includes(outcome.status)) problems.push(`status ${outcome.status}`);
+  const now = await shape(page);
+  const newTags = now.tags.filter((t) => !clean.tags.includes(t));
+  const newAttrs = now.attrs.filter((a) => !clean.attrs.includes(a));
+  if (newTags.length) problems.push(`new elements ${newTags}`);
+  if (newAttrs.length) problems.push(`new attributes ${newAttrs}`);
+  // Every config field of the link that did not run as given is named.
+  const given = new URLSearchParams(link);
+  const ran = new URLSearchParams(outcome.search);
+  for (const name of CONFIG) {
+    if (!given.has(name) || outcome.notices.includes(`“${name}”`)) continue;
+    const asked = given.getAll(name).at(-1);
+    const used = ran.get(name);
+    // An accepted value may be written differently (+5 as 5, 1e3 as 1000, None as none).
+    const same =
+      used === asked ||
+      asked.toLowerCase() === used ||
+      (asked !== "" && Number(asked) === Number(used));
+    if (!same) problems.push(`${name}=${JSON.stringify(asked).slice(0, 40)} replaced silently`);
+  }
+  // Unknown names are noticed too.
+  for (const name of new Set(given.keys())) {
+    if (CONFIG.includes(name) || VIEW.includes(name)) continue;
+    if (!outcome.notices.includes(name.slice(0, 30))) problems.push(`${name} not noticed`);
+  }
+  for (const [what, list] of Object.entries(log)) {
+    if (what === "requests") continue;
+    if (list.length) problems.push(`${what}: ${list.slice(0, 2).join(" | ").slice(0, 200)}`);
+  }
+  return problems.map((p) => `${link.slice(0, 120)} -> ${p}`);
+}
+
+test(`${ISSUE_12.length} links from issue 12 and ${LINKS} random hostile links`, async () => {
+  const next = random(20261127);
+  const links = [...ISSUE_12, ...Array.from({ length: LINKS }, () => hostileLink(next))];
+  const failures = [];
+  let taken = 0;
+  await Promise.all(
+    Array.from({ length: PAGES }, async () => {
+      const { page, log, context } = await openPage(env, env.base);
+      await page.waitForFunction(() => document.documentElement.dataset.status === "finished");
+      const clean = await shape(page);
+      while (taken < links.length)
+        failures.push(...(await check(page, log, clean, links[taken++])));
+      await context.close();
+    }),
+  );
+  assert.deepEqual(failures, [], `${failures.length} problems over ${links.length} links`);
+});
