@@ -135,7 +135,7 @@ async function check(page, log, clean, link) {
           document.documentElement.dataset.status,
         ),
       null,
-      { timeout: 20000 },
+      { timeout: 60000 }, // millions of channels take seconds per call
     );
     outcome = await page.evaluate(() => ({
       status: document.documentElement.dataset.status,

@@ -101,32 +101,38 @@ test("hostile and broken links fall back to defaults with messages, inject nothi
   await context.close();
 });
 
-test("a link over the module's limits falls back on the fields it names", async () => {
-  // Each value parses, but together they are too much for one run.
+test("a link over the module's limits runs with the field reduced to what fits, named", async () => {
+  // Each value parses, but together they are too much for one run: the
+  // grammar reduces batch to the largest value that fits and the run starts.
   const { page, log, context } = await openPage(
     env,
     `${env.base}?batch=5000&channels=4000&steps=3&seed=-1&momentum=NONE`,
   );
   await waitFinished(page);
   const text = await page.locator("#notices").textContent();
-  assert.match(text, /“batch”/);
-  assert.match(text, /“channels”/);
+  assert.match(text, /“batch”: batch reduced from 5000 to 4194: batch \* channels \* height/);
+  assert.doesNotMatch(text, /“channels”/);
   const q = new URL(page.url()).searchParams;
-  assert.equal(q.get("batch"), "20");
-  assert.equal(q.get("channels"), "3");
+  assert.equal(q.get("batch"), "4194");
+  assert.equal(q.get("channels"), "4000");
   assert.equal(q.get("steps"), "3");
   assert.equal(q.get("seed"), "-1");
   assert.equal(q.get("momentum"), "none");
+  assert.match(await page.locator("#progress-text").textContent(), /3 of 3 steps/);
   assertClean(assert, log);
   await context.close();
 });
 
-test("a link with batch * height * width = 1 is refused as PyTorch refuses it", async () => {
+test("a link with batch * height * width = 1 runs with batch 2, as PyTorch needs", async () => {
   const { page, log, context } = await openPage(env, `${env.base}?batch=1&steps=5`);
   await waitFinished(page);
   const text = await page.locator("#notices").textContent();
-  assert.match(text, /“batch”.*Expected more than 1 value per channel/);
-  assert.equal(new URL(page.url()).searchParams.get("batch"), "20");
+  assert.match(text, /“batch”: batch raised from 1 to 2: .*more than 1 value per channel/);
+  assert.equal(new URL(page.url()).searchParams.get("batch"), "2");
+  assert.match(
+    await page.locator('[data-testid="article-output"]').textContent(),
+    /Size\(\[10, 3, 1, 1\]\)/,
+  );
   assertClean(assert, log);
   await context.close();
 });

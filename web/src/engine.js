@@ -6,9 +6,12 @@
 import ExperimentWorker from "#worker-constructor";
 
 const HEARTBEAT_MS = 1000;
-// A worker runs in slices of ~40 ms, so it answers a ping within a few; this
-// long without any message means it is gone (closed, killed or hung).
+// An idle worker answers a ping at once; this long without any message
+// means it is gone (closed, killed or hung). A busy one (a run, or a request
+// on a big config: millions of channels take seconds per call) may be silent
+// longer.
 const SILENCE_MS = 8000;
+const BUSY_SILENCE_MS = 120000;
 // Failures in a row (no finished run in between) before giving up, and the
 // wait before each new worker.
 export const MAX_RESTARTS = 3;
@@ -56,6 +59,7 @@ export class Engine {
       return;
     }
     this.worker = worker;
+    this.busy = true; // starting: loading and compiling the module
     this.lastHeard = performance.now();
     worker.onmessage = (event) => {
       if (worker !== this.worker) return;
@@ -66,6 +70,10 @@ export class Engine {
         this.pending.delete(msg.id);
         if (msg.ok === false && msg.message !== undefined) reject(new Error(msg.message));
         else resolve(msg);
+        return;
+      }
+      if (msg.type === "busy") {
+        this.busy = msg.busy;
         return;
       }
       if (msg.type === "crash") return this.#fail(msg.message);
@@ -89,8 +97,9 @@ export class Engine {
   }
 
   #beat() {
-    if (performance.now() - this.lastHeard > SILENCE_MS) {
-      this.#fail(`the worker stopped answering for ${SILENCE_MS / 1000} s`);
+    const limit = this.busy ? BUSY_SILENCE_MS : SILENCE_MS;
+    if (performance.now() - this.lastHeard > limit) {
+      this.#fail(`the worker stopped answering for ${limit / 1000} s`);
       return;
     }
     this.#send("ping").catch(() => {});

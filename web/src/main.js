@@ -27,7 +27,6 @@ const state = {
   runId: null,
   store: null,
   articleOutput: "",
-  summaryJson: "",
   speed: Infinity,
   rate: { t: 0, steps: 0, value: 0 },
 };

@@ -48,7 +48,6 @@ export class Session {
     const shown = Math.min(reply.channels, MAX_SHOWN_CHANNELS);
     state.store = new TraceStore(reply.channels, reply.totalSteps, { shownChannels: shown });
     state.articleOutput = reply.articleOutput;
-    state.summaryJson = "";
     state.rate = { t: performance.now(), steps: 0, value: 0 };
     this.on.config(reply);
     this.on.started(reply);
@@ -79,7 +78,6 @@ export class Session {
       this.on.trace();
     } else if (msg.type === "finished") {
       state.articleOutput = msg.articleOutput;
-      state.summaryJson = msg.summaryJson;
       // The final text is on the page before the status says "finished".
       state.status = "finished";
       this.on.output();
@@ -119,7 +117,6 @@ export class Session {
     s.runId = null;
     s.store = null;
     s.articleOutput = "";
-    s.summaryJson = "";
     this.setStatus("idle");
     this.on.output();
   }
@@ -129,12 +126,11 @@ export class Session {
     await this.engine.request("setSpeed", { speed: speed === Infinity ? null : speed });
   }
 
-  // Text of the trace's summary: the finished run's, or a snapshot of this one.
+  // The CLI's --json summary of the run so far, from the worker ("" if none).
   async summaryJson() {
-    if (this.state.summaryJson) return this.state.summaryJson;
     try {
-      const reply = await this.engine.request("snapshot");
-      return reply.snapshot?.summaryJson ?? "";
+      const reply = await this.engine.request("summary");
+      return reply.summaryJson ?? "";
     } catch {
       return "";
     }

@@ -5,12 +5,11 @@
 // transferred, and {type: "finished", runId, ...}. A WebAssembly trap is
 // reported as {type: "crash", message}; the page then replaces this worker.
 import createBatchNormLab from "virtual:batchnorm-lab-factory";
-import { grammarOf } from "./worker-grammar.js";
 
 let modulePromise = null;
 let M = null;
-let grammar = null;
-let experiment = null; // embind object: deleted on reset, restart and finish
+let experiment = null; // embind object: deleted on reset and on the next start
+let finished = false; // the "finished" event was sent for this run
 let runId = 0;
 let running = false;
 let timer = null;
@@ -22,7 +21,6 @@ function loadModule() {
   if (!modulePromise) {
     modulePromise = createBatchNormLab().then((m) => {
       M = m;
-      grammar = grammarOf(m);
       return m;
     });
   }
@@ -32,6 +30,7 @@ function loadModule() {
 function dropExperiment() {
   stopTimer();
   running = false;
+  finished = false;
   if (experiment) {
     experiment.delete();
     experiment = null;
@@ -43,14 +42,13 @@ function stopTimer() {
   timer = null;
 }
 
-function snapshot() {
-  if (!experiment) return null;
-  return {
-    stepsDone: experiment.stepsDone(),
-    totalSteps: experiment.totalSteps(),
-    articleOutput: experiment.articleOutput(),
-    summaryJson: experiment.summaryJson(),
-  };
+// Tells the page whether a long silence is possible (a run in progress, or a
+// request that may take a while on a big config): its heartbeat waits longer.
+let busy = false;
+function setBusy(value) {
+  if (value === busy) return;
+  busy = value;
+  self.postMessage({ type: "busy", busy });
 }
 
 // Runs up to `count` steps and posts them as one chunk.
@@ -62,7 +60,7 @@ function runSteps(count) {
     chunk.manualMean.buffer,
     chunk.manualVar.buffer,
   ];
-  const finished = experiment.finished();
+  const done = experiment.finished();
   self.postMessage(
     {
       type: "chunk",
@@ -79,18 +77,21 @@ function runSteps(count) {
     },
     buffers,
   );
-  if (finished) finish();
+  if (done && !finished) {
+    finished = true;
+    finish();
+  }
   return chunk.steps;
 }
 
+// The run is done. The experiment is kept until the next start or reset, for
+// its summary: the CLI's JSON, asked for only when a download needs it (it
+// takes long for millions of channels).
 function finish() {
-  const snap = snapshot();
   running = false;
   stopTimer();
-  // The experiment is done: free it now; the page keeps the trace and the text.
-  experiment.delete();
-  experiment = null;
-  self.postMessage({ type: "finished", runId, ...snap });
+  setBusy(false);
+  self.postMessage({ type: "finished", runId, articleOutput: experiment.articleOutput() });
 }
 
 // Steps per tick: at "as fast as possible", as many as fit in ~40 ms (tuned
@@ -98,7 +99,7 @@ function finish() {
 let stepsPerSlice = 16;
 function tick() {
   timer = null;
-  if (!running || !experiment) return;
+  if (!running || !experiment || finished) return;
   try {
     const now = performance.now();
     let count;
@@ -120,6 +121,7 @@ function tick() {
       }
     }
     if (running && experiment) timer = setTimeout(tick, speed === Infinity ? 0 : 16);
+    else setBusy(false);
   } catch (error) {
     crash(error);
   }
@@ -132,21 +134,21 @@ function startTimer() {
   timer = setTimeout(tick, 0);
 }
 
-// The config from the fields' text: parsed strictly (the form), or resolved
-// (a link: bad fields fall back, with notices). One pass through the grammar.
+// The config from the fields' text, through the C++ grammar: parsed strictly
+// (the form), or resolved (a link: what cannot run falls back, with notices).
 function configFrom(fields, resolve) {
   if (resolve) {
-    const { config, notices } = grammar.resolve(fields);
+    const { config, notices } = M.resolveConfig(fields);
     return { ok: true, config, notices };
   }
-  const parsed = grammar.parse(fields);
+  const parsed = M.parseConfig(fields);
   return parsed.ok ? { ok: true, config: parsed.config, notices: [] } : parsed;
 }
 
 const handlers = {
   async init() {
     await loadModule();
-    return { fields: grammar.fields() };
+    return { fields: M.configFields() };
   },
   ping() {
     return {};
@@ -174,7 +176,12 @@ const handlers = {
     if (experiment.finished()) {
       // steps = 0: nothing to run, the text is final (after this reply).
       const id = runId;
-      setTimeout(() => experiment && runId === id && finish(), 0);
+      setTimeout(() => {
+        if (experiment && runId === id && !finished) {
+          finished = true;
+          finish();
+        }
+      }, 0);
     } else if (run) {
       running = true;
       startTimer();
@@ -187,7 +194,7 @@ const handlers = {
     return {};
   },
   resume() {
-    if (!experiment) return { resumed: false };
+    if (!experiment || finished) return { resumed: false };
     running = true;
     startTimer();
     return { resumed: true };
@@ -196,7 +203,7 @@ const handlers = {
   step({ count = 1 }) {
     running = false;
     stopTimer();
-    if (!experiment) return { steps: 0 };
+    if (!experiment || finished) return { steps: 0 };
     return { steps: runSteps(Math.max(1, count)) };
   },
   setSpeed({ speed: s }) {
@@ -209,8 +216,9 @@ const handlers = {
     runId++;
     return { runId };
   },
-  snapshot() {
-    return { snapshot: snapshot() };
+  // The CLI's --json summary of the run so far (null without a run).
+  summary() {
+    return { summaryJson: experiment ? experiment.summaryJson() : null };
   },
   // For the browser tests only (the page never sends it, a link cannot): a
   // real WebAssembly trap inside the module, a load far outside its memory.
@@ -223,6 +231,7 @@ const handlers = {
 function crash(error) {
   running = false;
   stopTimer();
+  setBusy(false);
   experiment = null; // its memory is gone with this worker
   self.postMessage({
     type: "crash",
@@ -238,9 +247,11 @@ self.onmessage = async (event) => {
     return;
   }
   try {
+    if (msg.type !== "ping") setBusy(true);
     if (!M) await loadModule();
     const reply = await handler(msg);
     self.postMessage({ id: msg.id, ok: reply.ok !== false, ...reply });
+    setBusy(running);
   } catch (error) {
     // A WebAssembly trap (RuntimeError) leaves the module unusable.
     const message = String(error && error.message ? error.message : error);
