@@ -99,14 +99,7 @@ std::string article_output(const Experiment& experiment) {
 
 std::string summary_json(const Experiment& experiment) {
   const ExperimentConfig& c = experiment.config();
-  std::string out =
-      "{\"config\": {\"seed\": \"" + c.seed.to_string() +
-      "\", \"batch\": " + std::to_string(c.batch) +
-      ", \"channels\": " + std::to_string(c.channels) +
-      ", \"height\": " + std::to_string(c.height) + ", \"width\": " + std::to_string(c.width) +
-      ", \"steps\": " + std::to_string(c.steps) +
-      ", \"momentum\": " + (c.momentum ? shortest_text(*c.momentum) : std::string("null")) +
-      ", \"eps\": " + shortest_text(c.eps) + "}";
+  std::string out = "{\"config\": " + config_json(c);
   if (c.channels > kMaxJsonChannels) {
     return out + ", \"omitted\": \"per-channel statistics are left out above " +
            std::to_string(kMaxJsonChannels) + " channels (this run has " +

@@ -1,7 +1,10 @@
+// The experiment: config validated before anything is sized from it, then the
+// article's loop (randn_like, BatchNorm2d forward, manual moments) a chunk at a time.
 #include "experiment.h"
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "checked_size.h"
 
@@ -14,13 +17,10 @@ std::string join_messages(const std::vector<ConfigError>& errors) {
   return text;
 }
 
-const std::vector<ConfigError>& require_valid(const std::vector<ConfigError>& errors) {
-  if (!errors.empty()) throw InvalidConfig(errors);
-  return errors;
-}
-
+// Runs before any member that allocates, so a config whose sizes overflow is
+// refused before a buffer is sized from it.
 BatchNormOptions layer_options(const ExperimentConfig& config) {
-  require_valid(validate(config));
+  if (auto errors = validate(config); !errors.empty()) throw InvalidConfig(std::move(errors));
   if (const std::string problem = check_sizes(config); !problem.empty()) {
     throw InvalidConfig({{"size", problem}});
   }

@@ -130,11 +130,6 @@ const FieldSpec* find_field(std::string_view name) {
   return nullptr;
 }
 
-std::string describe_range(std::string_view field) {
-  const FieldSpec* spec = find_field(field);
-  return spec ? spec->range : "";
-}
-
 std::string format_field(const FieldSpec& spec, const ExperimentConfig& c) {
   switch (spec.kind) {
     case FieldKind::kSeed:
@@ -153,6 +148,20 @@ std::string format_field(const FieldSpec& spec, const ExperimentConfig& c) {
     }
   }
   return "";
+}
+
+std::string config_json(const ExperimentConfig& config) {
+  std::string out = "{";
+  for (const FieldSpec& spec : config_fields()) {
+    if (out.size() > 1) out += ", ";
+    out += "\"" + std::string(spec.name) + "\": ";
+    const bool unset =
+        (spec.kind == FieldKind::kOptionalInteger && !(config.*spec.optional_integer)) ||
+        (spec.kind == FieldKind::kOptionalNumber && !(config.*spec.optional_number));
+    const std::string text = format_field(spec, config);
+    out += unset ? "null" : spec.kind == FieldKind::kSeed ? "\"" + text + "\"" : text;
+  }
+  return out + "}";
 }
 
 std::optional<ConfigError> parse_field(const FieldSpec& spec, const FieldInput& input,

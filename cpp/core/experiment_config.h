@@ -94,6 +94,11 @@ struct FieldInput {
 // The field's value as text that parses back to it ("none" when absent).
 std::string format_field(const FieldSpec& spec, const ExperimentConfig& config);
 
+// {"seed": "21", "batch": 20, ..., "momentum": null, ...}: every field in the
+// table's order; the seed a string (a 64-bit seed does not survive a double),
+// numbers that read back to the same double, unset fields null.
+std::string config_json(const ExperimentConfig& config);
+
 // Parses one field into `config`; on failure leaves it and returns the error.
 std::optional<ConfigError> parse_field(const FieldSpec& spec, const FieldInput& input,
                                        ExperimentConfig* config);
@@ -125,8 +130,5 @@ ConfigResolution resolve_config(const std::vector<FieldInput>& fields);
 // The limits a combination of fields must keep, as one sentence each.
 enum class Limit { kValuesPerBatch, kValuesPerChannel, kTotalValues, kTraceValues };
 std::string limit_rule(Limit limit);
-
-// The allowed range of one field, as the messages and the CLI's help say it.
-std::string describe_range(std::string_view field);
 
 }  // namespace bnlab
