@@ -157,20 +157,40 @@ function maxSteps(lab, w) {
 }
 
 function wasmWorkload(lab, w, o) {
+  const perUnit = (r, units) => ({
+    ...r,
+    rate: r.rate * units,
+    median_rate: r.median_rate * units,
+    wall_rate: r.wall_rate * units,
+  });
   if (w.kind === "randn") {
     const gen = new lab.Generator();
     gen.manualSeed("21");
-    // Each call returns a fresh Float32Array copied out of the wasm heap.
+    // Zero-copy: randn writes into a buffer in the wasm heap, so this times the
+    // kernel, not a new Float32Array per call.
+    const out = lab.createHeapFloats(w.n);
     const r = measure(o.seconds, o.repeats, (k) => {
-      for (let i = 0; i < k; i++) gen.randn(w.n);
+      for (let i = 0; i < k; i++) gen.randnInto(out);
     });
+    out.delete();
     gen.delete();
-    return {
-      ...r,
-      rate: r.rate * w.n,
-      median_rate: r.median_rate * w.n,
-      wall_rate: r.wall_rate * w.n,
-    };
+    return perUnit(r, w.n);
+  }
+  if (w.kind === "forward") {
+    const shape = [w.batch, w.channels, w.height, w.width];
+    const numel = shape.reduce((a, b) => a * b, 1);
+    const made = lab.createBatchNorm2d({ numFeatures: w.channels });
+    const layer = made.layer ?? made;
+    const gen = new lab.Generator();
+    gen.manualSeed("21");
+    const input = lab.createHeapFloats(numel);
+    const output = lab.createHeapFloats(numel);
+    gen.randnInto(input);
+    const r = measure(o.seconds, o.repeats, (k) => {
+      for (let i = 0; i < k; i++) layer.forwardInto(input, shape, output);
+    });
+    for (const x of [input, output, gen, layer]) x.delete();
+    return perUnit(r, numel);
   }
   // The page's way: runChunk(k) runs k steps and returns their trace.
   const steps = maxSteps(lab, w);
@@ -267,6 +287,98 @@ function table(rows, left = [0]) {
     .join("\n");
 }
 
+// Time per unit, the ratios against native and, with PyTorch, against it.
+function timesTable(workloads, wasm, torch) {
+  const header = ["workload", "native", "wasm", "wasm/native"];
+  if (torch) header.push("PyTorch", "torch/native", "PyTorch+cat", "cat steps", "cat/native");
+  const rows = [header];
+  for (const w of workloads) {
+    const row = [
+      w.label,
+      fmtTime(w.rate, w.unit),
+      fmtTime(wasm[w.id].rate, w.unit),
+      fmtRatio(ratio(w.rate, wasm[w.id].rate)),
+    ];
+    if (torch) {
+      const t = torch[w.id];
+      row.push(fmtTime(t.rate, w.unit), fmtRatio(ratio(w.rate, t.rate)));
+      if (t.cat_rate) {
+        row.push(fmtTime(t.cat_rate, w.unit), String(t.cat_steps));
+        row.push(fmtRatio(ratio(w.rate, t.cat_rate)));
+      } else {
+        row.push("-", "-", "-");
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+// Speed-ups against PyTorch in this run (PyTorch's time over ours), next to the goals.
+function targetsTable(workloads, wasm, torch) {
+  const rows = [["target", "runtime", "speed-up", "goal", "met"]];
+  const byId = Object.fromEntries(workloads.map((w) => [w.id, w]));
+  const add = (name, runtime, ours, theirs, goal) => {
+    const speedup = Number.isFinite(ours) && Number.isFinite(theirs) ? ours / theirs : NaN;
+    rows.push([name, runtime, fmtRatio(speedup), `>= ${goal}x`, speedup >= goal ? "yes" : "no"]);
+  };
+  const pairs = [
+    ["randn_4194304", "randn n=4194304", 2.0, 0.5],
+    ["forward_32x64x32x32", "BatchNorm2d forward 32x64x32x32", 2.0, 1.0],
+    ["experiment_64x16x8x8", "experiment step 64x16x8x8", 1.5, 0.75],
+    ["experiment_256x64x1x1", "experiment step 256x64x1x1", 1.5, 0.75],
+  ];
+  for (const [id, name, nativeGoal, wasmGoal] of pairs) {
+    if (!byId[id] || !torch[id]) continue;
+    add(name, "native", byId[id].rate, torch[id].rate, nativeGoal);
+    add(name, "wasm", wasm[id].rate, torch[id].rate, wasmGoal);
+  }
+  const article = "experiment_20x3x1x1";
+  if (torch[article]?.cat_rate) {
+    add(
+      `article run (${torch[article].cat_steps} steps) vs its script`,
+      "wasm",
+      wasm[article].rate,
+      torch[article].cat_rate,
+      50,
+    );
+  }
+  return rows;
+}
+
+// The machine's limits and how far the memory-bound workloads are from them.
+function limitsText(native) {
+  const l = native.limits;
+  if (!l) return "";
+  const gb = (x) => `${(x / 1e9).toFixed(1)} GB/s`;
+  const lines = [
+    `limits: memory read ${gb(l.read_bytes_per_s)}, write ${gb(l.write_bytes_per_s)} ` +
+      `(256 MiB buffers); std::mt19937 ${(1e9 / l.mt19937_per_s).toFixed(2)} ns a draw; ` +
+      `native randn path: ${native.randn_path}`,
+  ];
+  for (const w of native.workloads) {
+    // The least memory traffic each needs: randn writes 4 bytes a value; the
+    // forward reads 4 and writes 4 bytes an element. Others stay in cache.
+    let floor = NaN;
+    if (w.kind === "randn" && w.n >= 1 << 20) floor = 4 / l.write_bytes_per_s;
+    if (w.kind === "forward") floor = 4 / l.read_bytes_per_s + 4 / l.write_bytes_per_s;
+    if (Number.isFinite(floor)) {
+      lines.push(
+        `  ${w.label}: ${fmtTime(w.rate, w.unit)} native, memory floor ` +
+          `${fmtTime(1 / floor, w.unit)} (${fmtRatio(1 / w.rate / floor)} the floor)`,
+      );
+    }
+  }
+  const randn = native.workloads.find((w) => w.id === "randn_4194304");
+  if (randn) {
+    lines.push(
+      `  one std::mt19937 draw per value: ${fmtTime(l.mt19937_per_s, "values")} ` +
+        `(native randn: ${fmtTime(randn.rate, "values")}, from a SIMD Mersenne Twister)`,
+    );
+  }
+  return lines.join("\n");
+}
+
 async function main() {
   const o = options(process.argv.slice(2));
   const started = performance.now();
@@ -305,43 +417,28 @@ async function main() {
     }
   }
 
-  const header = ["workload", "native", "wasm", "wasm/native"];
-  if (torch) header.push("PyTorch", "torch/native", "PyTorch+cat", "cat steps", "cat/native");
-  const rows = [header];
-  for (const w of workloads) {
-    const row = [
-      w.label,
-      fmtTime(w.rate, w.unit),
-      fmtTime(wasm[w.id].rate, w.unit),
-      fmtRatio(ratio(w.rate, wasm[w.id].rate)),
-    ];
-    if (torch) {
-      const t = torch[w.id];
-      row.push(fmtTime(t.rate, w.unit), fmtRatio(ratio(w.rate, t.rate)));
-      if (t.cat_rate) {
-        row.push(fmtTime(t.cat_rate, w.unit), String(t.cat_steps));
-        row.push(fmtRatio(ratio(w.rate, t.cat_rate)));
-      } else {
-        row.push("-", "-", "-");
-      }
-    }
-    rows.push(row);
-  }
-  console.log("\nCPU time per value (randn) or per step (experiment), best of the repeats;");
-  console.log("x/native = that time over native's in this run (> 1: slower than native)\n");
-  console.log(table(rows));
+  console.log("\nCPU time per value (randn), element (forward) or step (experiment), best of the");
+  console.log(
+    "repeats; x/native = that time over native's in this run (> 1: slower than native)\n",
+  );
+  console.log(table(timesTable(workloads, wasm, torch)));
   if (!o.torch) {
     console.log("\nPyTorch skipped (--no-torch): native vs wasm only.");
   } else if (!torch) {
     console.log(`\nPyTorch not found (${python} cannot import torch): native vs wasm only.`);
   } else {
     console.log(
-      `\nPyTorch ${torchVersion}, torch.set_num_threads(1). PyTorch: torch.randn(n), or per step ` +
-        "randn_like + BatchNorm2d forward (no manual statistics). PyTorch+cat: the article's loop " +
-        "with torch.cat stacking and the final mean/var, over `cat steps` steps (its cost per step " +
-        "grows with the steps).",
+      `\nPyTorch ${torchVersion}, torch.set_num_threads(1). PyTorch: torch.randn(n), ` +
+        "BatchNorm2d(C)(x) in training mode, or per step randn_like + BatchNorm2d forward (no " +
+        "manual statistics). PyTorch+cat: the article's loop with torch.cat stacking and the " +
+        "final mean/var, over `cat steps` steps (its cost per step grows with the steps).",
     );
+    console.log(
+      "\nissue 11's targets: speed against PyTorch (PyTorch's time / ours; >= goal is met)\n",
+    );
+    console.log(table(targetsTable(workloads, wasm, torch), [0, 1]));
   }
+  console.log(`\n${limitsText(native)}`);
 
   if (o.memorySteps > 0) {
     const m = native.memory;

@@ -99,6 +99,21 @@ def timing(seconds, repeats, workloads):
             results[w["id"]] = r
             continue
         shape = shape_of(w)
+        if w["kind"] == "forward":
+            # BatchNorm2d.forward in training mode, as a new user calls it.
+            torch.manual_seed(21)
+            x = torch.randn(*shape)
+            model = nn.BatchNorm2d(shape[1])
+
+            def run(k, x=x, model=model):
+                for _ in range(k):
+                    model(x)
+
+            r = measure(seconds, repeats, run)
+            for key in ("rate", "median_rate", "wall_rate"):
+                r[key] *= x.numel()
+            results[w["id"]] = r
+            continue
         # Without stacking: randn_like + the layer's training forward, the
         # least a PyTorch loop does per step (no manual statistics at all).
         torch.manual_seed(21)
