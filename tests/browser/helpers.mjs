@@ -167,3 +167,45 @@ export function queryFor(config) {
   }
   return q.toString();
 }
+
+// Opens each link (a query string) in one of `pages` pages side by side (most
+// of the wait is a worker starting) and calls `check(outcome, link, page, log)`
+// once its run is going: outcome {status, notices (the notice list's lines),
+// search (the address's query after the page rewrote it)}; status "timeout"
+// if no run started in time. `log` holds only this link's records.
+export async function openLinks(env, links, check, { pages = 3, timeout = 60000 } = {}) {
+  let taken = 0;
+  await Promise.all(
+    Array.from({ length: pages }, async () => {
+      const { page, log, context } = await openPage(env, env.base);
+      await waitFinished(page);
+      while (taken < links.length) {
+        const link = links[taken++];
+        for (const list of Object.values(log)) list.length = 0;
+        await page.goto(env.base + link);
+        let outcome;
+        try {
+          await page.waitForFunction(
+            () =>
+              ["running", "paused", "finished", "failed"].includes(
+                document.documentElement.dataset.status,
+              ),
+            null,
+            { timeout },
+          );
+          outcome = await page.evaluate(() => ({
+            status: document.documentElement.dataset.status,
+            notices: document.querySelector("#notices").hidden
+              ? []
+              : [...document.querySelectorAll("#notice-list li")].map((li) => li.textContent),
+            search: location.search,
+          }));
+        } catch {
+          outcome = { status: "timeout", notices: [], search: "" };
+        }
+        await check(outcome, link, page, log);
+      }
+      await context.close();
+    }),
+  );
+}
