@@ -5,7 +5,10 @@
 
 const path = require("node:path");
 
-const modulePath = path.join(__dirname, "..", "build", "wasm", "batchnorm_lab.js");
+// BNLAB_WASM_JS picks another build of the module (the tests' wasm-safe run).
+const modulePath = path.resolve(
+  process.env.BNLAB_WASM_JS || path.join(__dirname, "..", "build", "wasm", "batchnorm_lab.js"),
+);
 
 function loadFactory() {
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly module build/wasm/batchnorm_lab.js from the same
-# CMakeLists.txt as the native build, with emcmake.
+# CMakeLists.txt as the native build, with emcmake. `build-wasm.sh wasm-safe`
+# builds build/wasm-safe/batchnorm_lab.js (-sASSERTIONS=1 -sSAFE_HEAP=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ if [ -d /usr/share/nodejs ]; then
   export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 fi
 # emcmake's default emulator flag (--experimental-wasm-threads) is refused by Node 20.
-emcmake cmake --preset wasm -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
-cmake --build --preset wasm --parallel
-echo "build-wasm: wrote build/wasm/batchnorm_lab.js ($(wc -c <build/wasm/batchnorm_lab.js) bytes)"
+preset="${1:-wasm}"
+emcmake cmake --preset "$preset" -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)" >/dev/null
+cmake --build --preset "$preset" --parallel
+echo "build-wasm: wrote build/$preset/batchnorm_lab.js ($(wc -c <"build/$preset/batchnorm_lab.js") bytes)"

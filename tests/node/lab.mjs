@@ -8,8 +8,12 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
 
+// BNLAB_WASM_JS picks another build of the module (npm run test:wasm-safe).
+export const modulePath =
+  process.env.BNLAB_WASM_JS || path.join(repoRoot, "build", "wasm", "batchnorm_lab.js");
+
 export async function loadLab() {
-  const factory = require(path.join(repoRoot, "build", "wasm", "batchnorm_lab.js"));
+  const factory = require(path.resolve(modulePath));
   return factory();
 }
 
