@@ -38,7 +38,8 @@ BNLAB_ALWAYS_INLINE void twist8(std::uint32_t* state, std::size_t i, std::size_t
   std::memcpy(state + i, &r, sizeof r);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
+// Not under clang: clang 14 refuses target_clones on a member declared without it.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__EMSCRIPTEN__)
 #define BNLAB_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define BNLAB_AVX2_CLONES
