@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <type_traits>
 
 #include "tensor_format.h"
 
@@ -74,14 +76,26 @@ std::string json_array(const std::vector<T>& values) {
   return out + "]";
 }
 
+// (smean - rm).abs().mean() as the article prints it.
+double mean_abs_diff(const std::vector<double>& manual, const std::vector<float>& running) {
+  double sum = 0;
+  for (std::size_t c = 0; c < running.size(); ++c) {
+    sum += std::fabs(static_cast<double>(static_cast<float>(manual[c]) - running[c]));
+  }
+  return sum / static_cast<double>(running.size());
+}
+
 }  // namespace
+
+std::string buffers_line() {
+  return "Buffers in BatchNorm2d: dict_keys(['running_mean', 'running_var', "
+         "'num_batches_tracked'])\n\n";
+}
 
 std::string article_output(const Experiment& experiment) {
   const ExperimentConfig& config = experiment.config();
   const ExperimentSummary s = experiment.summary();
-  std::string out =
-      "Buffers in BatchNorm2d: dict_keys(['running_mean', 'running_var', "
-      "'num_batches_tracked'])\n\n";
+  std::string out = buffers_line();
   out += "Shape of stackend tensor: torch.Size([" + std::to_string(s.steps_done * config.batch) +
          ", " + std::to_string(config.channels) + ", " + std::to_string(config.height) + ", " +
          std::to_string(config.width) + "])\n\n";
@@ -97,7 +111,23 @@ std::string article_output(const Experiment& experiment) {
   return out;
 }
 
-std::string summary_json(const Experiment& experiment) {
+std::string precise_bn_output(const Experiment& experiment, const PreciseBn& precise) {
+  const ExperimentSummary s = experiment.summary();
+  const std::string title = "Precise BN: reset_running_stats(), momentum=None, " +
+                            std::to_string(precise.batches) + " batches:";
+  std::string out = "\n" + title + "\n" + std::string(title.size(), '-') + "\n";
+  out += "Mean: " + format_tensor(precise.running_mean) + "\n";
+  out += "Variance: " + format_tensor(precise.running_var) + "\n\n";
+  out += "Mean Absolute Differences, manual vs precise BN (vs EMA):\n";
+  out += "---------------------------------------------------------\n";
+  out += "Mean: " + format_fixed4(mean_abs_diff(s.manual_mean, precise.running_mean)) + " (" +
+         format_fixed4(s.mean_abs_diff_mean) +
+         "), Variance: " + format_fixed4(mean_abs_diff(s.manual_var, precise.running_var)) + " (" +
+         format_fixed4(s.mean_abs_diff_var) + ")\n";
+  return out;
+}
+
+std::string summary_json(const Experiment& experiment, const PreciseBn* precise) {
   const ExperimentConfig& c = experiment.config();
   std::string out = "{\"config\": " + config_json(c);
   if (c.channels > kMaxJsonChannels) {
@@ -112,8 +142,17 @@ std::string summary_json(const Experiment& experiment) {
   out += ", \"manual_mean\": " + json_array(s.manual_mean);
   out += ", \"manual_var\": " + json_array(s.manual_var);
   out += ", \"mean_abs_diff\": {\"mean\": " + shortest_text(s.mean_abs_diff_mean) +
-         ", \"var\": " + shortest_text(s.mean_abs_diff_var) + "}}\n";
-  return out;
+         ", \"var\": " + shortest_text(s.mean_abs_diff_var) + "}";
+  if (precise != nullptr && precise->error.empty()) {
+    out += ", \"precise_bn\": {\"batches\": " + std::to_string(precise->batches) +
+           ", \"running_mean\": " + json_array(precise->running_mean) +
+           ", \"running_var\": " + json_array(precise->running_var) +
+           ", \"num_batches_tracked\": " + std::to_string(precise->num_batches_tracked) +
+           ", \"mean_abs_diff\": {\"mean\": " +
+           shortest_text(mean_abs_diff(s.manual_mean, precise->running_mean)) +
+           ", \"var\": " + shortest_text(mean_abs_diff(s.manual_var, precise->running_var)) + "}}";
+  }
+  return out + "}\n";
 }
 
 }  // namespace bnlab

@@ -18,13 +18,21 @@ inline constexpr std::int64_t kMaxJsonChannels = 1 << 20;
 std::string shortest_text(double value);
 std::string shortest_text(float value);
 
+// The script's first print, all it prints before a first training step that raises.
+std::string buffers_line();
+
 // Byte for byte what tests/fixtures/article_experiment.py --threads 1 prints
 // after the steps run so far.
 std::string article_output(const Experiment& experiment);
 
+// What tests/fixtures/scenario_experiment.py --precise-bn K prints after the
+// article's text: the re-estimated statistics and their distance to the manual ones.
+std::string precise_bn_output(const Experiment& experiment, const PreciseBn& precise);
+
 // {"config": {...}, "running_mean": [...], ...}: floats that round-trip
 // (running statistics as float32, manual ones as double), null where undefined.
-// Time and memory linear in the channels; see kMaxJsonChannels.
-std::string summary_json(const Experiment& experiment);
+// Time and memory linear in the channels; see kMaxJsonChannels. With
+// `precise`, a "precise_bn" object is added.
+std::string summary_json(const Experiment& experiment, const PreciseBn* precise = nullptr);
 
 }  // namespace bnlab

@@ -250,8 +250,20 @@ void BatchNorm2d::forward(const float* input, const Shape4& shape, float* output
   if (output != nullptr) normalize(input, shape, output, use_batch);
 }
 
+void BatchNorm2d::forward_eval(const float* input, const Shape4& shape, float* output) const {
+  // Without tracked statistics PyTorch normalises with the batch's even in eval mode.
+  if (!options_.track_running_stats) throw std::logic_error("forward_eval needs running stats");
+  normalize(input, shape, output, false);
+}
+
+void BatchNorm2d::reset_running_stats() {
+  running_mean_.assign(running_mean_.size(), 0.0f);
+  running_var_.assign(running_var_.size(), 1.0f);
+  num_batches_tracked_ = 0;
+}
+
 void BatchNorm2d::normalize(const float* input, const Shape4& shape, float* output,
-                            bool use_batch) {
+                            bool use_batch) const {
   const float count = static_cast<float>(shape.n * shape.h * shape.w);
   for (std::int64_t ch = 0; ch < shape.c; ++ch) {
     float invstd, mean;

@@ -52,6 +52,14 @@ class BatchNorm2d {
   // Throws std::invalid_argument on a shape PyTorch would reject.
   void forward(const float* input, const Shape4& shape, float* output);
 
+  // Eval-mode forward with the running statistics; changes nothing, so a probe
+  // can run between training steps. Bits as forward() in eval mode.
+  void forward_eval(const float* input, const Shape4& shape, float* output) const;
+
+  // model.reset_running_stats() and model.momentum = ... (None: cumulative average).
+  void reset_running_stats();
+  void set_momentum(std::optional<double> momentum) { options_.momentum = momentum; }
+
   std::vector<float>& weight() { return weight_; }
   std::vector<float>& bias() { return bias_; }
   const std::vector<float>& running_mean() const { return running_mean_; }
@@ -64,14 +72,15 @@ class BatchNorm2d {
  private:
   void batch_stats_per_pixel(const float* input, const Shape4& shape);  // H*W == 1
   void batch_stats_spatial(const float* input, const Shape4& shape);    // H*W > 1
-  void normalize(const float* input, const Shape4& shape, float* output, bool use_batch);
+  void normalize(const float* input, const Shape4& shape, float* output, bool use_batch) const;
 
   BatchNormOptions options_;
   bool training_ = true;
   std::vector<float> weight_, bias_, running_mean_, running_var_;
   std::int64_t num_batches_tracked_ = 0;
   std::vector<float> batch_mean_, batch_var_sum_;  // scratch, sized C
-  std::vector<float> alpha_, beta_;                // scratch, sized C
+  // Scratch, sized C: mutable so that the const eval forward (the probe) can use it.
+  mutable std::vector<float> alpha_, beta_;
 };
 
 }  // namespace bnlab

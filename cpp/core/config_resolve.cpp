@@ -62,7 +62,7 @@ class Reducer {
     set(&c_.height, "height",
         largest_factor(product_or_negative({c_.batch, c_.channels, c_.width}), L, 1), why);
     if (batch_fits()) return;
-    const std::int64_t min_batch = c_.steps > 0 && c_.height * c_.width < 2 ? 2 : 1;
+    const std::int64_t min_batch = c_.trains() && c_.height * c_.width < 2 ? 2 : 1;
     set(&c_.batch, "batch",
         largest_factor(product_or_negative({c_.channels, c_.height, c_.width}), L, min_batch), why);
     if (batch_fits()) return;
@@ -72,7 +72,7 @@ class Reducer {
 
   // Sizes now fit, so their products below cannot overflow.
   void fit_values_per_channel() {
-    if (c_.steps == 0 || c_.values_per_channel() >= 2) return;
+    if (!c_.trains() || c_.values_per_channel() >= 2) return;
     set(&c_.batch, "batch", 2, Limit::kValuesPerChannel);
     if (batch_fits()) return;
     set(&c_.channels, "channels", kMaxElementsPerBatch / c_.values_per_channel(),

@@ -57,7 +57,7 @@ void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
     v->clear();
     v->reserve(capacity);
   }
-  for (auto* v : {&manual_mean, &manual_var}) {
+  for (auto* v : {&manual_mean, &manual_var, &probe_mean, &probe_std}) {
     v->clear();
     v->reserve(capacity);
   }
@@ -74,14 +74,32 @@ Experiment::Experiment(const ExperimentConfig& config)
   generator_.randn(batch_.data(), batch_.size());
 }
 
+void Experiment::draw_batch(TorchGenerator& generator, std::vector<float>& batch,
+                            std::int64_t step) const {
+  generator.randn(batch.data(), batch.size());
+  if (!config_.transforms_input()) return;
+  // torch.randn_like(y) * sc + sh with Python floats: each float is rounded to
+  // float32, then one float multiply and one float add per value (not fused).
+  const ExperimentConfig::Regime r = config_.regime(step);
+  const float scale = static_cast<float>(r.scale);
+  const float shift = static_cast<float>(r.shift);
+  for (float& v : batch) {
+    const float scaled = v * scale;
+    v = scaled + shift;
+  }
+}
+
 std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
   const Shape4 shape{config_.batch, config_.channels, config_.height, config_.width};
   const std::int64_t hw = config_.height * config_.width;
   std::int64_t done = 0;
   if (trace != nullptr && trace->steps == 0) trace->first_step = steps_done_ + 1;
   while (done < max_steps && !finished()) {
-    generator_.randn(batch_.data(), batch_.size());
-    layer_.forward(batch_.data(), shape, nullptr);
+    const std::int64_t step = steps_done_ + 1;
+    if (!config_.training_at(step)) layer_.eval();
+    draw_batch(generator_, batch_, step);
+    // An eval forward leaves the buffers as they are; only its output would differ.
+    if (layer_.is_training()) layer_.forward(batch_.data(), shape, nullptr);
     manual_.add_batch(batch_.data(), config_.batch, config_.channels, hw);
     ++steps_done_;
     ++done;
@@ -93,6 +111,11 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
       for (const auto& m : manual_.channels()) {
         trace->manual_mean.push_back(m.mean);
         trace->manual_var.push_back(m.variance_unbiased());
+      }
+      if (probing()) {
+        const ChannelStats p = probe_eval_stats(probe_scratch_);
+        trace->probe_mean.insert(trace->probe_mean.end(), p.mean.begin(), p.mean.end());
+        trace->probe_std.insert(trace->probe_std.end(), p.std.begin(), p.std.end());
       }
       ++trace->steps;
     }

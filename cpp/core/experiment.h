@@ -1,6 +1,7 @@
 // The article's experiment, step by step: seed, draw y once, then per step draw
-// x = randn_like(y), run BatchNorm2d in training mode and fold x into the
-// streaming "manual" statistics. Driven a chunk of steps at a time.
+// x = randn_like(y) (times scale plus shift in a scenario), run BatchNorm2d
+// (training until `freeze`) and fold x into the streaming "manual" statistics.
+// Driven a chunk of steps at a time; the eval-mode probe and precise BN look at it.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,7 @@ struct StepTrace {
   std::int64_t steps = 0;
   std::vector<float> running_mean, running_var;
   std::vector<double> manual_mean, manual_var;  // unbiased variance, NaN below 2 values
+  std::vector<double> probe_mean, probe_std;    // eval-mode probe, only while probing
   void clear(std::int64_t channels, std::int64_t capacity_steps);
 };
 
@@ -48,6 +50,30 @@ struct ExperimentSummary {
 // is refused even if validation missed it.
 std::string check_sizes(const ExperimentConfig& config);
 
+// Per-channel mean and unbiased standard deviation (torch.std's default) of a
+// normalised batch, in double from its float32 values; std is NaN below 2 values.
+struct ChannelStats {
+  std::vector<double> mean, std;
+};
+
+// The probe batch torch.randn(N, C, H, W, generator=torch.Generator().manual_seed(seed))
+// normalised in eval mode (running statistics) and, as the reference, in train mode
+// (its own batch statistics: F.batch_norm(training=True) with no running buffers).
+struct ProbeResult {
+  ChannelStats eval, train;
+  std::string train_error;  // PyTorch's ValueError when the probe has 1 value per channel
+};
+
+// model.reset_running_stats(); model.momentum = None; K forwards of
+// randn_like(y) * sc + sh continuing the run's generator (sc, sh of the last step),
+// in the mode the run ended in: after a freeze the forwards are eval and change nothing.
+struct PreciseBn {
+  std::int64_t batches = 0;
+  std::vector<float> running_mean, running_var;
+  std::int64_t num_batches_tracked = 0;
+  std::string error;  // "ValueError: ..." when PyTorch raises (1 value per channel)
+};
+
 class Experiment {
  public:
   explicit Experiment(const ExperimentConfig& config);  // throws InvalidConfig
@@ -60,6 +86,17 @@ class Experiment {
   // step's state to `trace` when given. Returns the number of steps run.
   std::int64_t run(std::int64_t max_steps, StepTrace* trace = nullptr);
 
+  // From now on every step also records the eval-mode probe in the trace.
+  void set_probe(const Seed& seed);
+  bool probing() const { return !probe_batch_.empty(); }
+  // The probe at the current step (set_probe first; empty results otherwise).
+  ProbeResult probe() const;
+  // The probe's eval-mode output at the current step, bit for bit PyTorch's.
+  std::vector<float> probe_output() const;
+
+  // Precise BN after the steps run so far; the experiment itself is left as it is.
+  PreciseBn precise_bn(std::int64_t batches) const;
+
   const BatchNorm2d& layer() const { return layer_; }
   const ChannelMoments& manual() const { return manual_; }
   ExperimentSummary summary() const;
@@ -69,8 +106,13 @@ class Experiment {
   TorchGenerator generator_;
   BatchNorm2d layer_;
   ChannelMoments manual_;
+  // Draws the next batch as step `step` of the loop does, into batch_.
+  void draw_batch(TorchGenerator& generator, std::vector<float>& batch, std::int64_t step) const;
+  ChannelStats probe_eval_stats(std::vector<float>& scratch) const;
+
   std::vector<float> batch_;  // reused every step: no allocation per step
   std::int64_t steps_done_ = 0;
+  std::vector<float> probe_batch_, probe_scratch_;
 };
 
 }  // namespace bnlab

@@ -28,13 +28,11 @@ constexpr FieldSpec integer_field(const char* name, std::int64_t C::*member,
   return f;
 }
 
-// For fields that may be absent, e.g. a step at which something happens, or
-// never: optional_integer_field("switch", &C::switch_step, "never", 0, kMaxSteps,
-// "never", "an integer in [0, 1000000], or never", "K|never").
-[[maybe_unused]] constexpr FieldSpec optional_integer_field(
-    const char* name, std::optional<std::int64_t> C::*member, const char* default_text,
-    std::int64_t low, std::int64_t high, const char* absent_word, const char* range,
-    const char* placeholder) {
+// For fields that may be absent, e.g. a step at which something happens, or never.
+constexpr FieldSpec optional_integer_field(const char* name, std::optional<std::int64_t> C::*member,
+                                           const char* default_text, std::int64_t low,
+                                           std::int64_t high, const char* absent_word,
+                                           const char* range, const char* placeholder) {
   FieldSpec f{name, FieldKind::kOptionalInteger, default_text, range, placeholder};
   f.min_int = low, f.max_int = high, f.absent_word = absent_word, f.optional_integer = member;
   return f;
@@ -79,6 +77,17 @@ constexpr FieldSpec kFields[] = {
     optional_number_field("momentum", &C::momentum, "0.1", 0, 1, "none",
                           "a number in [0, 1], or none", "M|none"),
     number_field("eps", &C::eps, "1e-5", 0, true, kLargestFinite, "a finite number > 0", "E"),
+    // The scenario of issue 9 (tests/fixtures/scenario_experiment.py).
+    number_field("shift", &C::shift, "0", -1000, false, 1000, "a number in [-1000, 1000]", "A"),
+    number_field("scale", &C::scale, "1", 0, false, 1000, "a number in [0, 1000]", "B"),
+    optional_integer_field("switch", &C::switch_step, "never", 0, kMaxSteps, "never",
+                           "an integer in [0, 1000000], or never", "S|never"),
+    optional_number_field("shift2", &C::shift2, "same", -1000, 1000, "same",
+                          "a number in [-1000, 1000], or same (as shift)", "A2|same"),
+    optional_number_field("scale2", &C::scale2, "same", 0, 1000, "same",
+                          "a number in [0, 1000], or same (as scale)", "B2|same"),
+    optional_integer_field("freeze", &C::freeze, "never", 0, kMaxSteps, "never",
+                           "an integer in [0, 1000000], or never", "F|never"),
 };
 
 bool integer_in_range(const FieldSpec& spec, std::int64_t v) {
@@ -105,6 +114,33 @@ ExperimentConfig::ExperimentConfig() {
   for (const FieldSpec& spec : config_fields()) {
     parse_field(spec, FieldInput(spec.name, spec.default_text), this);
   }
+}
+
+ExperimentConfig::Regime ExperimentConfig::regime(std::int64_t step) const {
+  if (switch_step && step > *switch_step) return {shift2.value_or(shift), scale2.value_or(scale)};
+  return {shift, scale};
+}
+
+std::string ExperimentConfig::one_value_error() const {
+  return "Expected more than 1 value per channel when training, got input size torch.Size([" +
+         size_text(*this) + "])";
+}
+
+std::string describe_precise_batches() {
+  return "an integer in [0, " + std::to_string(kMaxPreciseBatches) + "]";
+}
+
+std::string check_precise_batches(const ExperimentConfig& config, double batches) {
+  const double max = static_cast<double>(kMaxPreciseBatches);
+  if (!(batches >= 0 && batches <= max && batches == std::floor(batches))) {
+    return "precise-bn must be " + describe_precise_batches();
+  }
+  const double values = batches * static_cast<double>(config.elements_per_batch());
+  if (values > static_cast<double>(kMaxTotalValues)) {
+    return "precise-bn * values per batch must be at most " + std::to_string(kMaxTotalValues) +
+           " (the work one run may take)";
+  }
+  return "";
 }
 
 std::string Seed::to_string() const {
@@ -272,11 +308,11 @@ std::vector<ConfigError> validate(const ExperimentConfig& config) {
                      std::to_string(config.height) + " * " + std::to_string(config.width)});
     return errors;
   }
-  if (config.steps > 0 && config.values_per_channel() < 2) {
+  // PyTorch raises at the first training forward; frozen from step 1 (freeze 0) it never trains.
+  if (config.trains() && config.values_per_channel() < 2) {
     errors.push_back({"batch",
-                      "Expected more than 1 value per channel when training, got input size "
-                      "torch.Size([" +
-                          size_text(config) + "]): batch * height * width must be at least 2"});
+                      config.one_value_error() + ": batch * height * width must be at least 2",
+                      "ValueError: " + config.one_value_error()});
   }
   if (!product_within({config.steps, *per_batch}, kMaxTotalValues)) {
     errors.push_back({"steps", limit_rule(Limit::kTotalValues) + "; got " +

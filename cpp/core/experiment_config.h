@@ -35,6 +35,26 @@ struct ExperimentConfig {
   std::int64_t batch = 0, channels = 0, height = 0, width = 0, steps = 0;
   std::optional<double> momentum;  // nullopt: "none", the cumulative average
   double eps = 0;
+  // Scenario (issue 9): step k (from 1) draws randn_like(y) * scale + shift, with
+  // shift2/scale2 (absent: "same" as shift/scale) once k > switch; model.eval()
+  // runs before step freeze + 1. The defaults keep the article's loop unchanged.
+  double shift = 0, scale = 0;
+  std::optional<std::int64_t> switch_step, freeze;  // absent: "never"
+  std::optional<double> shift2, scale2;
+
+  struct Regime {
+    double shift, scale;
+  };
+  Regime regime(std::int64_t step) const;
+  // Whether the loop writes `* sc + sh` at all: the article's loop does not.
+  bool transforms_input() const { return shift != 0.0 || scale != 1.0 || switch_step; }
+  bool training_at(std::int64_t step) const { return !freeze || step <= *freeze; }
+  // Whether any step runs a training forward (PyTorch refuses one value per channel there).
+  bool trains() const { return steps >= 1 && training_at(1); }
+  // The layer's mode after the loop, which a later forward (precise BN) runs in.
+  bool training_after_loop() const { return !(freeze && *freeze < steps); }
+  // PyTorch's message for a training forward of this shape with one value per channel.
+  std::string one_value_error() const;
 
   // Only meaningful once validate() passed: the products then fit.
   std::int64_t elements_per_batch() const { return batch * channels * height * width; }
@@ -79,6 +99,9 @@ const FieldSpec* find_field(std::string_view name);  // nullptr when unknown
 struct ConfigError {
   std::string field;    // a table name, or "size" for batch * channels * height * width
   std::string message;  // one line, names the field and the allowed range
+  // When PyTorch itself would raise for this config: the exception's last traceback
+  // line ("ValueError: ..."), which the CLIs print as the script would.
+  std::string pytorch_error = "";
 };
 
 // One field as an entry point received it: text (CLI argument, link value,
@@ -130,5 +153,12 @@ ConfigResolution resolve_config(const std::vector<FieldInput>& fields);
 // The limits a combination of fields must keep, as one sentence each.
 enum class Limit { kValuesPerBatch, kValuesPerChannel, kTotalValues, kTraceValues };
 std::string limit_rule(Limit limit);
+
+// Precise BN's K (bnlab --precise-bn, the module's preciseBn): what to do after
+// the run, not a field of it. "" when K batches may run on this config: K in
+// [0, kMaxPreciseBatches] and K * values per batch within kMaxTotalValues.
+inline constexpr std::int64_t kMaxPreciseBatches = 100000;
+std::string describe_precise_batches();
+std::string check_precise_batches(const ExperimentConfig& config, double batches);
 
 }  // namespace bnlab

@@ -60,6 +60,8 @@ val errors_to_js(const std::vector<bnlab::ConfigError>& errors) {
     val item = val::object();
     item.set("field", e.field);
     item.set("message", e.message);
+    // What PyTorch itself raises for this config ("ValueError: ..."), when it does.
+    if (!e.pytorch_error.empty()) item.set("pytorchError", e.pytorch_error);
     list.call<void>("push", item);
   }
   return list;
@@ -89,6 +91,7 @@ val config_fields() {
     item.set("kind", std::string(kind_name(spec.kind)));
     item.set("defaultText", std::string(spec.default_text));
     item.set("range", std::string(spec.range));
+    if (spec.absent_word != nullptr) item.set("absentWord", std::string(spec.absent_word));
     list.call<void>("push", item);
   }
   return list;
@@ -212,11 +215,67 @@ class JsExperiment {
     out.set("runningVar", copy_out(trace_.running_var));
     out.set("manualMean", copy_out(trace_.manual_mean));
     out.set("manualVar", copy_out(trace_.manual_var));
+    if (experiment_.probing()) {
+      out.set("probeMean", copy_out(trace_.probe_mean));
+      out.set("probeStd", copy_out(trace_.probe_std));
+    }
     return out;
   }
 
   std::string article_output() const { return bnlab::article_output(experiment_); }
   std::string summary_json() const { return bnlab::summary_json(experiment_); }
+
+  // From now on every chunk also carries the eval-mode probe's per-channel mean
+  // and std (probeMean, probeStd). False, changing nothing, on text that is not a seed.
+  bool set_probe(const std::string& seed_text) {
+    const auto seed = bnlab::Seed::parse(seed_text);
+    if (!seed) return false;
+    experiment_.set_probe(*seed);
+    return true;
+  }
+
+  // The probe now: {evalMean, evalStd, evalOutput, trainMean, trainStd}, with
+  // trainError instead of the train-mode values for one value per channel; {}
+  // before setProbe.
+  val probe() const {
+    val out = val::object();
+    if (!experiment_.probing()) return out;
+    const bnlab::ProbeResult r = experiment_.probe();
+    out.set("evalMean", copy_out(r.eval.mean));
+    out.set("evalStd", copy_out(r.eval.std));
+    out.set("evalOutput", copy_out(experiment_.probe_output()));
+    if (r.train_error.empty()) {
+      out.set("trainMean", copy_out(r.train.mean));
+      out.set("trainStd", copy_out(r.train.std));
+    } else {
+      out.set("trainError", r.train_error);
+    }
+    return out;
+  }
+
+  // Precise BN after the steps run so far (the experiment is left as it is):
+  // {batches, runningMean, runningVar, numBatchesTracked, text, json}, or {error}
+  // with PyTorch's ValueError line or the bound K broke.
+  val precise_bn(double batches) const {
+    val out = val::object();
+    if (const std::string problem = bnlab::check_precise_batches(experiment_.config(), batches);
+        !problem.empty()) {
+      out.set("error", problem);
+      return out;
+    }
+    const bnlab::PreciseBn p = experiment_.precise_bn(static_cast<std::int64_t>(batches));
+    if (!p.error.empty()) {
+      out.set("error", p.error);
+      return out;
+    }
+    out.set("batches", static_cast<double>(p.batches));
+    out.set("runningMean", copy_out(p.running_mean));
+    out.set("runningVar", copy_out(p.running_var));
+    out.set("numBatchesTracked", static_cast<double>(p.num_batches_tracked));
+    out.set("text", bnlab::precise_bn_output(experiment_, p));
+    out.set("json", bnlab::summary_json(experiment_, &p));
+    return out;
+  }
 
   template <typename T>
   static val copy_out(const std::vector<T>& values) {
@@ -389,7 +448,10 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
       .function("finished", &JsExperiment::finished)
       .function("runChunk", &JsExperiment::run_chunk)
       .function("articleOutput", &JsExperiment::article_output)
-      .function("summaryJson", &JsExperiment::summary_json);
+      .function("summaryJson", &JsExperiment::summary_json)
+      .function("setProbeText", &JsExperiment::set_probe)
+      .function("probe", &JsExperiment::probe)
+      .function("preciseBnOrError", &JsExperiment::precise_bn);
 
   emscripten::class_<JsBatchNorm2d>("BatchNorm2d")
       .function("train", &JsBatchNorm2d::train)

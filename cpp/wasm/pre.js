@@ -182,6 +182,22 @@ Module["onRuntimeInitialized"] = function () {
     if (result.error !== undefined) throw new Error(result.error);
     return result.output;
   };
+  const experiment = Module["Experiment"].prototype;
+  // setProbe(seed: string, number or BigInt) -> true, or false (nothing changed)
+  // when it is no seed in PyTorch's range. Then every runChunk also carries
+  // probeMean and probeStd, and probe() answers.
+  experiment["setProbe"] = function (seed) {
+    const kind = typeof seed;
+    const text = kind === "string" || kind === "number" || kind === "bigint" ? String(seed) : "";
+    return this["setProbeText"](text.length > MAX_TEXT ? "" : text);
+  };
+  // preciseBn(K) -> {batches, runningMean, runningVar, numBatchesTracked, text, json},
+  // or throws an Error (K out of range, or PyTorch's ValueError for one value per channel).
+  experiment["preciseBn"] = function (batches) {
+    const result = this["preciseBnOrError"](typeof batches === "number" ? batches : Number.NaN);
+    if (result.error !== undefined) throw new Error(result.error);
+    return result;
+  };
   // randn(count) -> Float32Array of count values, or throws an Error.
   Module["Generator"].prototype["randn"] = function (count) {
     const result = this["randnOrError"](typeof count === "number" ? count : Number.NaN);

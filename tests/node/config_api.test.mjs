@@ -15,17 +15,55 @@ test("configFields lists the table in canonical order", () => {
   const fields = lab.configFields();
   assert.deepEqual(
     fields.map((f) => f.name),
-    ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"],
+    [
+      "seed",
+      "batch",
+      "channels",
+      "height",
+      "width",
+      "steps",
+      "momentum",
+      "eps",
+      "shift",
+      "scale",
+      "switch",
+      "shift2",
+      "scale2",
+      "freeze",
+    ],
   );
   assert.deepEqual(fields[6], {
     name: "momentum",
     kind: "optional-number",
     defaultText: "0.1",
     range: "a number in [0, 1], or none",
+    absentWord: "none",
+  });
+  assert.deepEqual(fields[10], {
+    name: "switch",
+    kind: "optional-integer",
+    defaultText: "never",
+    range: "an integer in [0, 1000000], or never",
+    absentWord: "never",
   });
   assert.deepEqual(
     fields.map((f) => f.kind),
-    ["seed", "integer", "integer", "integer", "integer", "integer", "optional-number", "number"],
+    [
+      "seed",
+      "integer",
+      "integer",
+      "integer",
+      "integer",
+      "integer",
+      "optional-number",
+      "number",
+      "number",
+      "number",
+      "optional-integer",
+      "optional-number",
+      "optional-number",
+      "optional-integer",
+    ],
   );
   // Each default text parses to the default config.
   const fromTexts = lab.parseConfig(Object.fromEntries(fields.map((f) => [f.name, f.defaultText])));
@@ -46,6 +84,12 @@ test("parseConfig gives a plain config: the seed a string, momentum null when no
         steps: 2000,
         momentum: null,
         eps: 1e-7,
+        shift: 0,
+        scale: 1,
+        switch: null,
+        shift2: null,
+        scale2: null,
+        freeze: null,
       },
     },
   );

@@ -68,7 +68,11 @@ test("combinations: the first error, and what resolveConfig runs instead", () =>
     const what = JSON.stringify(c.fields);
     const parsed = lab.parseConfig(c.fields);
     assert.equal(parsed.ok, c.ok, what);
-    if (!c.ok) assert.deepEqual(parsed.errors[0], { field: c.field, message: c.message }, what);
+    if (!c.ok) {
+      const expected = { field: c.field, message: c.message };
+      if (c.pytorchError) expected.pytorchError = c.pytorchError;
+      assert.deepEqual(parsed.errors[0], expected, what);
+    }
     const { config, notices } = lab.resolveConfig(c.fields);
     for (const [k, v] of Object.entries(c.resolved)) assert.equal(config[k], v, `${what} ${k}`);
     assert.deepEqual(

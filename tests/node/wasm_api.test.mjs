@@ -20,6 +20,12 @@ test("the default config is the article’s", () => {
     steps: 2000,
     momentum: 0.1,
     eps: 1e-5,
+    shift: 0,
+    scale: 1,
+    switch: null,
+    shift2: null,
+    scale2: null,
+    freeze: null,
   });
   assert.deepEqual(lab.validateConfig(lab.defaultConfig()), []);
 });
