@@ -182,7 +182,6 @@ Module["onRuntimeInitialized"] = function () {
     if (result.error !== undefined) throw new Error(result.error);
     return result.output;
   };
-  const experiment = Module["Experiment"].prototype;
   // setProbe(seed: string, number or BigInt) -> true, or false (nothing changed)
   // when it is no seed in PyTorch's range. Then every runChunk also carries
   // probeMean and probeStd, and probe() answers.
