@@ -3,11 +3,18 @@
 // without same-origin, heights posted by the page against the frame's size.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, assertClean } from "./helpers.mjs";
+import { setup, openPage, assertClean, screenshot } from "./helpers.mjs";
 
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
   "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'";
+
+// A plain blog's look, light or dark by a class on <body>.
+const BLOG_CSS = `body { margin: 0; font: 18px/1.6 Georgia, serif; background: #fffdf8; color: #222; }
+body.dark { background: #1e1f24; color: #ddd; }
+article { max-width: 720px; margin: 0 auto; padding: 24px 16px; }
+h1 { font-size: 1.8em; line-height: 1.2; }
+batchnorm-lab, iframe { margin: 1.2em 0; }`;
 
 let env;
 before(async () => {
@@ -19,10 +26,13 @@ after(async () => {
 
 // A host page on the server's origin, sent with the strict policy. It records
 // every policy violation and every height message it gets.
-async function hostPage(body, { width = 1280, colorScheme = "light", path = "host.html" } = {}) {
+async function hostPage(
+  body,
+  { width = 1280, colorScheme = "light", path = "host.html", bodyClass = "" } = {},
+) {
   const { page, log, context } = await openPage(env, "about:blank", { width, colorScheme });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
-<script src="host-probe.js"></script></head><body>${body}</body></html>`;
+<script src="host-probe.js"></script><link rel="stylesheet" href="host.css"></head><body class="${bodyClass}">${body}</body></html>`;
   await context.route(`${env.base}${path}`, (route) =>
     route.fulfill({
       status: 200,
@@ -39,6 +49,9 @@ async function hostPage(body, { width = 1280, colorScheme = "light", path = "hos
 addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective + " " + e.blockedURI));
 addEventListener("message", (e) => { if (e.data && e.data.type === "batchnorm-lab:height") heights.push(e.data.height); });`,
     }),
+  );
+  await context.route(`${env.base}host.css`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/css", body: BLOG_CSS }),
   );
   const warnings = [];
   page.on("console", (msg) => msg.type() === "warning" && warnings.push(msg.text()));
@@ -129,4 +142,46 @@ test("the page runs in <iframe sandbox=allow-scripts> (no same-origin) and posts
   assert.deepEqual(await page.evaluate(() => window.violations), []);
   assertClean(assert, log);
   await context.close();
+});
+
+const BLOG = (theme, embed) => `<article><h1>Why BatchNorm's running mean drifts</h1>
+<p>After 2,000 batches of random numbers, BatchNorm2d's running mean is ten times farther from zero than
+the mean of every value it saw. Press Run and watch it wander.</p>
+${embed}
+<p>The running mean is an exponential moving average: it forgets.</p></article>`;
+
+test("screenshots: a blog post with the compact embed at 1280 and 360 px, light and dark", async () => {
+  for (const theme of ["light", "dark"]) {
+    for (const width of [1280, 360]) {
+      const { page, log, context } = await hostPage(
+        BLOG(
+          theme,
+          `<script src="embed.js"></script>
+<batchnorm-lab seed="21" steps="2000" panels="mean" controls="run" theme="${theme}" speed="max"></batchnorm-lab>`,
+        ),
+        { width, colorScheme: theme === "dark" ? "light" : "dark", bodyClass: theme },
+      );
+      const { handle, frame } = await finishedFrame(page);
+      await page.waitForFunction(() => window.heights.length > 0);
+      const box = await handle.boundingBox();
+      const inner = await frame.evaluate(() => ({
+        w: document.documentElement.scrollWidth,
+        cw: document.documentElement.clientWidth,
+        h: document.documentElement.scrollHeight,
+        bg: getComputedStyle(document.body).backgroundColor,
+      }));
+      assert.ok(
+        inner.w <= inner.cw,
+        `${theme} ${width}: no horizontal overflow (${inner.w} > ${inner.cw})`,
+      );
+      assert.ok(Math.abs(inner.h - box.height) <= 1, `${theme} ${width}: sized to its content`);
+      assert.ok(box.height <= 560, `compact: ${box.height} px`);
+      // The forced theme, against the reader's opposite OS setting.
+      assert.equal(inner.bg, theme === "dark" ? "rgb(13, 17, 23)" : "rgb(244, 246, 248)");
+      await screenshot(page, `host-blog-${theme}-${width}`);
+      assert.deepEqual(await page.evaluate(() => window.violations), []);
+      assertClean(assert, log);
+      await context.close();
+    }
+  }
 });

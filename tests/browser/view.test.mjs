@@ -1,0 +1,170 @@
+// The view link fields in the page: theme forcing, panels and their order,
+// controls, autoplay, speed (and skipping), frame-height, unknown fields;
+// the first visit's watchable run; channel focus; the distance chart.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { setup, openPage, waitFinished, assertClean } from "./helpers.mjs";
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const visible = (page, selector) => page.locator(selector).first().isVisible();
+const bg = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+test("theme=dark and theme=light force the theme whatever the OS says; auto follows it", async () => {
+  const cases = [
+    ["theme=dark", "light", "rgb(13, 17, 23)"],
+    ["theme=light", "dark", "rgb(244, 246, 248)"],
+    ["theme=auto", "dark", "rgb(13, 17, 23)"],
+    ["", "light", "rgb(244, 246, 248)"],
+  ];
+  for (const [field, colorScheme, expected] of cases) {
+    const { page, log, context } = await openPage(env, `${env.base}?steps=20&${field}`, {
+      colorScheme,
+    });
+    await waitFinished(page);
+    assert.equal(await bg(page), expected, `${field} with the OS in ${colorScheme}`);
+    assertClean(assert, log);
+    await context.close();
+  }
+});
+
+test("panels= shows the named panels in its order; controls= hides run controls", async () => {
+  const { page, log, context } = await openPage(
+    env,
+    `${env.base}?steps=20&embed=1&panels=output,mean&controls=run`,
+  );
+  await waitFinished(page);
+  assert.equal(await visible(page, "#chart-mean"), true);
+  assert.equal(await visible(page, "#chart-variance"), false);
+  assert.equal(await visible(page, "#chart-distance"), false);
+  assert.equal(await visible(page, "#article-output"), true);
+  assert.equal(await visible(page, "#config-form"), false);
+  assert.equal(await visible(page, ".lesson"), false);
+  const outputTop = (await page.locator(".output").boundingBox()).y;
+  const chartTop = (await page.locator("#chart-mean").boundingBox()).y;
+  assert.ok(outputTop < chartTop, "output before the chart, as listed");
+  assert.equal(await visible(page, "#btn-run"), true);
+  assert.equal(await visible(page, "#btn-pause"), false);
+  assert.equal(await visible(page, "#speed"), false);
+  assertClean(assert, log);
+  await context.close();
+  const none = await openPage(env, `${env.base}?steps=20&embed=1&panels=mean&controls=none`);
+  await waitFinished(none.page);
+  assert.equal(await visible(none.page, "#btn-run"), false);
+  assertClean(assert, none.log);
+  await none.context.close();
+});
+
+test("autoplay=0 waits for Run; speed=N plays at N steps per second", async () => {
+  const { page, log, context } = await openPage(env, `${env.base}?steps=40&autoplay=0`);
+  await page.waitForFunction(() => document.documentElement.dataset.status === "idle");
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), "idle");
+  await page.click("#btn-run");
+  await waitFinished(page);
+  assert.equal(new URL(page.url()).searchParams.get("autoplay"), "0", "kept in the link");
+  assertClean(assert, log);
+  await context.close();
+
+  const slow = await openPage(env, `${env.base}?steps=2000&speed=200`);
+  await slow.page.waitForFunction(() => document.documentElement.dataset.status === "running");
+  const t0 = Date.now();
+  await slow.page.waitForTimeout(1000);
+  const done = await slow.page.evaluate(() => document.querySelector("#progress").value);
+  assert.ok(done > 50 && done < 600, `${done} steps after ~1 s at 200 steps/s`);
+  assert.equal(await slow.page.locator("#speed").inputValue(), "200");
+  // Skippable: the rest at once.
+  await slow.page.click("#btn-skip");
+  await waitFinished(slow.page, 20000);
+  assert.ok(Date.now() - t0 < 9000, "skipped, not played to the end");
+  assertClean(assert, slow.log);
+  await slow.context.close();
+});
+
+test("the first visit plays the article's run in a few seconds; reduced motion draws it at once", async () => {
+  const { page, log, context } = await openPage(env, env.base);
+  await page.waitForFunction(() => document.documentElement.dataset.status === "running");
+  const t0 = Date.now();
+  await page.waitForTimeout(1200);
+  const mid = await page.evaluate(() => document.querySelector("#progress").value);
+  assert.ok(mid > 100 && mid < 1900, `${mid} of 2,000 steps after ~1.2 s: watchable`);
+  assert.equal(await visible(page, "#btn-skip"), true);
+  await waitFinished(page, 20000);
+  const took = Date.now() - t0;
+  assert.ok(took > 2000 && took < 9000, `played in ${took} ms`);
+  assert.equal(await visible(page, "#btn-skip"), false);
+  assertClean(assert, log);
+  await context.close();
+
+  const context2 = await env.browser.newContext({ reducedMotion: "reduce" });
+  const page2 = await context2.newPage();
+  const start = Date.now();
+  await page2.goto(env.base);
+  await waitFinished(page2, 20000);
+  assert.ok(Date.now() - start < 4000, "drawn at once");
+  await context2.close();
+});
+
+test("frame-height=N: the embedded page is exactly N px tall, charts fill what is left", async () => {
+  for (const width of [360, 800]) {
+    const { page, log, context } = await openPage(
+      env,
+      `${env.base}?steps=50&embed=1&panels=mean&controls=run&frame-height=480`,
+      { width, height: 480 },
+    );
+    await waitFinished(page);
+    const m = await page.evaluate(() => ({
+      doc: document.documentElement.scrollHeight,
+      app: document.getElementById("app").scrollHeight,
+      appBox: document.getElementById("app").clientHeight,
+      chart: document.getElementById("chart-mean").getBoundingClientRect().height,
+      wide: document.documentElement.scrollWidth,
+    }));
+    assert.equal(m.doc, 480, `page height at ${width} px`);
+    assert.ok(m.app <= m.appBox + 1, `nothing cut at ${width} px: ${m.app} > ${m.appBox}`);
+    assert.ok(m.chart > 280, `the chart gets the room: ${m.chart}`);
+    assert.ok(m.wide <= width, `no horizontal overflow at ${width} px`);
+    assertClean(assert, log);
+    await context.close();
+  }
+});
+
+test("unknown and bad view fields get a visible notice naming them", async () => {
+  const { page, log, context } = await openPage(
+    env,
+    `${env.base}?steps=20&colour=red&theme=blue&panels=charts,lenses&speed=fast`,
+  );
+  await waitFinished(page);
+  const text = await page.locator("#notices").textContent();
+  assert.match(text, /colour/);
+  assert.match(text, /theme must be light, dark or auto/);
+  assert.match(text, /panels must be a comma-separated list/);
+  assert.match(text, /speed must be auto, max/);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("one focused channel: the picker moves the focus, the lesson follows it", async () => {
+  const { page, log, context } = await openPage(env, `${env.base}?steps=100&speed=max`);
+  await waitFinished(page);
+  const buttons = page.locator("#channel-picker button");
+  assert.equal(await buttons.count(), 3);
+  assert.equal(await buttons.nth(0).getAttribute("aria-pressed"), "true");
+  await buttons.nth(2).click();
+  assert.equal(await buttons.nth(2).getAttribute("aria-pressed"), "true");
+  assert.match(await page.locator(".lesson-run").textContent(), /channel 2 after step 100/);
+  // The distance chart: log-log, both statistics.
+  assert.equal(await page.locator("#chart-distance").getAttribute("data-statistic"), "mean");
+  await page.click("label[for=dist-var]");
+  await page.waitForFunction(
+    () => document.querySelector("#chart-distance").dataset.statistic === "var",
+  );
+  assertClean(assert, log);
+  await context.close();
+});
