@@ -43,12 +43,13 @@ function el(name, attrs = {}, text) {
 // Draws the figure into `container` (replacing what was there).
 export function renderWeightsFigure(container, momentum, t) {
   const data = weightsFigureData(momentum, t);
-  const W = 640;
-  const H = 210;
-  const left = 44;
-  const right = 12;
-  const top = 26;
-  const bottom = 40;
+  // Drawn about this size (the side column): text stays legible.
+  const W = 360;
+  const H = 190;
+  const left = 6;
+  const right = 6;
+  const top = 34;
+  const bottom = 34;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const n = Math.max(data.bars.length, 1);
@@ -89,11 +90,12 @@ export function renderWeightsFigure(container, momentum, t) {
   if (data.manualWeight > 0) {
     const ym = y(data.manualWeight);
     svg.append(el("line", { x1: left, x2: W - right, y1: ym, y2: ym, class: "wf-manual" }));
+    // Written at the top left, where the oldest bars are low: it is the flat line at the bottom.
     svg.append(
       el(
         "text",
-        { x: left + 4, y: Math.min(ym - 5, top + plotH - 5), class: "wf-note" },
-        `manual mean: 1/${data.steps} = ${sizeText(data.manualWeight)} per batch`,
+        { x: left, y: top + 8, class: "wf-note" },
+        `manual mean: 1/${data.steps} = ${sizeText(data.manualWeight)} per batch (dashed)`,
       ),
     );
   }
