@@ -1,5 +1,6 @@
-// The channel picker above the charts: one toggle button per drawn channel,
-// marked with its colour; the focused channel is drawn full, the others faint.
+// The channel picker and the single legend above the charts: one toggle
+// button per drawn channel, marked with its colour (the focused channel is
+// drawn full, the others faint); the legend names only what is drawn.
 
 export class ChannelPicker {
   constructor(fieldset, onPick) {
@@ -37,5 +38,13 @@ export class ChannelPicker {
 
   #mark() {
     this.buttons.forEach((b, c) => b.setAttribute("aria-pressed", String(c === this.focus)));
+  }
+}
+
+// shown: {band, theory, others}: whether a band is drawn, the distance chart
+// (with its theory curves) is shown, and other channels are drawn faint.
+export function renderLegend(shown) {
+  for (const el of document.querySelectorAll("#legend-keys [data-key]")) {
+    el.hidden = !shown[el.dataset.key];
   }
 }
