@@ -168,7 +168,7 @@ test("screenshots: a blog post with the compact embed at 1280 and 360 px, light 
         w: document.documentElement.scrollWidth,
         cw: document.documentElement.clientWidth,
         h: document.documentElement.scrollHeight,
-        bg: getComputedStyle(document.body).backgroundColor,
+        bg: getComputedStyle(document.documentElement).backgroundColor,
       }));
       assert.ok(
         inner.w <= inner.cw,

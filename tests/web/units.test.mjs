@@ -15,8 +15,9 @@ import {
   traceCsvParts,
   traceJsonParts,
   pytorchCode,
-  embedCode,
 } from "../../web/src/exporters.js";
+import { embedSnippet } from "../../web/src/snippets.js";
+import { VIEW_DEFAULTS } from "../../web/src/embed-fields.js";
 
 // The article's config as the grammar's parseConfig returns it.
 const ARTICLE = Object.freeze({
@@ -51,7 +52,17 @@ test("readLink keeps the config's text for the grammar and parses the page's own
   const proto = readLink("?__proto__=1&constructor=2");
   assert.equal(Object.getPrototypeOf(proto.configText), null);
   assert.deepEqual(Object.keys(proto.configText), ["__proto__", "constructor"]);
-  assert.equal(readLink("").page.embed, false);
+  assert.deepEqual(readLink("").page, VIEW_DEFAULTS);
+  // The view fields are page fields: not sent to the grammar.
+  const view = readLink("?theme=dark&panels=mean&frame-height=480&seed=3");
+  assert.deepEqual({ ...view.configText }, { seed: "3" });
+  assert.equal(view.page.theme, "dark");
+  assert.deepEqual(view.page.panels, ["mean"]);
+  assert.equal(view.page["frame-height"], 480);
+  assert.equal(
+    linkQuery(ARTICLE, NAMES, { ...view.page, embed: true }).split("&").slice(-4).join("&"),
+    "embed=1&theme=dark&panels=mean&frame-height=480",
+  );
 });
 
 test("linkQuery writes the config in the grammar's order, then the page's fields", () => {
@@ -188,8 +199,11 @@ test("exports: shortest float32 text, CSV, JSON, PyTorch code, embed code", () =
   assert.match(code, /momentum=None/);
   assert.match(code, /eps=1\.0,/);
   assert.match(code, /for _ in range\(3\):/);
-  const embed = embedCode(pageUrl(linkQuery(config, NAMES, { embed: true }), 'http://h/p?"x"'));
+  // The embed snippet (snippets.js) takes the link's config fields as they are written.
+  const pairs = [...new URLSearchParams(linkQuery(config, NAMES))];
+  const embed = embedSnippet("fixed", 'http://h/p?"x"', pairs, {});
   assert.match(embed, /^<iframe src="http:\/\/h\/p\?seed=21&amp;batch=20/);
-  assert.match(embed.split("\n")[0], /embed=1"/);
-  assert.equal(embedCode('x"><script>').split("\n")[0].includes("<script>"), false);
+  assert.match(embed.split("\n")[0], /embed=1&amp;frame-height=\d+"/);
+  const hostile = embedSnippet("fixed", "http://h/", [["seed", '"><script>']], {});
+  assert.equal(hostile.includes("<script>"), false);
 });

@@ -36,7 +36,9 @@ const tickFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 6 
 export function theme() {
   const css = getComputedStyle(document.documentElement);
   const v = (name) => css.getPropertyValue(name).trim();
-  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  // theme=light|dark in the link (data-theme on <html>) wins over the OS.
+  const forced = document.documentElement.dataset.theme;
+  const dark = forced ? forced === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
   return {
     palette: dark ? PALETTE.dark : PALETTE.light,
     text: v("--text") || (dark ? "#e6e8eb" : "#1b1f24"),

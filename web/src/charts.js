@@ -1,10 +1,38 @@
-// The three charts (running vs manual mean, running vs manual variance, their
-// absolute differences), drawn with Chart.js from the decimated trace.
+// The three charts: running vs manual mean, running vs manual variance (one
+// focused channel drawn full, the others faint, the expected spread of the
+// running statistic shaded), and each estimate's distance from the true value
+// (log-log, with the theory's typical distances). Axes are fixed by the config
+// (n and the run's length), so that runs can be compared by eye.
 import { Chart, theme, withAlpha, baseOptions } from "./chart-style.js";
+import { bandPoints, runningMeanVariance, runningVarVariance } from "./theory.js";
+import { sampleSteps, distanceSeries, expectationSeries, distanceRange } from "./distance.js";
+import { statText, sizeText, countText } from "./format.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
-function bandDatasets(t, label) {
+// The smallest of 1, 2, 3, 5 times a power of ten that is >= v, and a tick
+// step that divides it into 2 to 5 parts.
+function niceCeil(v) {
+  if (!(v > 0) || !Number.isFinite(v)) return { half: 1, step: 0.5 };
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const f of [1, 2, 3, 5, 10]) {
+    if (f * p >= v * (1 - 1e-12))
+      return { half: f * p, step: f === 5 ? 2.5 * p : f === 1 ? p / 2 : p };
+  }
+  return { half: 10 * p, step: 5 * p };
+}
+
+// Half-height {half, step} of the mean and variance charts' y range: what momentum 0.1
+// gives (the article's), widened when this momentum's band is wider. The same
+// n gives the same axes whatever the momentum below that.
+export function statisticRange(momentum, n, statistic) {
+  const variance = statistic === "mean" ? runningMeanVariance : runningVarVariance;
+  const reference = Math.sqrt(variance(0.1, n, 1e9));
+  const own = momentum === null ? 0 : Math.sqrt(variance(momentum, n, 1e9));
+  return niceCeil(Math.max(3.2 * reference, 2.5 * own));
+}
+
+function bandDatasets(t) {
   const common = {
     isBand: true,
     data: [],
@@ -12,223 +40,285 @@ function bandDatasets(t, label) {
     pointRadius: 0,
     pointHitRadius: 0,
     backgroundColor: t.band,
-    order: 10,
+    order: 20,
   };
   return [
-    { ...common, label, fill: "+1" },
-    { ...common, label: `${label} (lower)`, legendHidden: true, fill: false },
+    { ...common, label: "expected spread (±2σ)", fill: "+1" },
+    { ...common, label: "expected spread (lower)", fill: false },
   ];
 }
 
-// Per channel: the noisy running statistic as a thin line, the smooth manual
-// one as a thick dashed line on a halo of the background colour so that it
-// stays visible on top of the noise.
-function pairDatasets(
-  t,
-  shown,
-  [runSeries, manSeries],
-  [runName, manName],
-  { thin = false, decimated = false } = {},
-) {
+// Per channel a running line and a manual line (and a halo under the focused
+// channel's manual line, so that it stays visible on top of the noise).
+function channelDatasets(shown, [runSeries, manSeries]) {
   const out = [];
   for (let c = 0; c < shown; c++) {
-    const color = t.palette[c % t.palette.length];
-    out.push({
-      label: `ch ${c} ${runName}`,
-      series: runSeries,
-      channel: c,
-      data: [],
-      // Decimated, a running statistic is a min/max envelope: lighter, so that
-      // the manual line and the band stay visible through it.
-      borderColor: withAlpha(color, decimated ? 0.45 : 0.75),
-      backgroundColor: color,
-      borderWidth: 1.25,
-      order: 3,
-    });
-    if (thin) {
-      // Both series are noisy (the differences): two thin lines, one dashed.
-      out.push({
-        label: `ch ${c} ${manName}`,
-        series: manSeries,
-        channel: c,
-        data: [],
-        borderColor: withAlpha(color, 0.9),
-        backgroundColor: color,
-        borderWidth: 1.25,
-        borderDash: [5, 3],
-        order: 2,
-      });
-      continue;
-    }
-    out.push({
-      label: `ch ${c} ${manName} halo`,
-      series: manSeries,
-      channel: c,
-      halo: true,
-      legendHidden: true,
-      data: [],
-      borderColor: withAlpha(t.surface, 0.85),
-      borderWidth: 6,
-      order: 2,
-    });
-    out.push({
-      label: `ch ${c} ${manName}`,
-      series: manSeries,
-      channel: c,
-      data: [],
-      borderColor: color,
-      backgroundColor: color,
-      borderWidth: 2.75,
-      borderDash: [8, 4],
-      order: 1,
-    });
+    out.push({ label: "running", series: runSeries, channel: c, data: [], kind: "running" });
+    out.push({ label: "halo", series: manSeries, channel: c, data: [], kind: "halo" });
+    out.push({ label: "manual", series: manSeries, channel: c, data: [], kind: "manual" });
   }
   return out;
 }
 
-// The mean and variance charts differ only in their series, band label and axis title.
-function statisticChart(canvas, t, { band, keys, yTitle, shown, decimated, totalSteps }) {
+// Colours and widths for the focused channel and the faint others.
+function styleChannels(chart, t, focus, decimated) {
+  for (const ds of chart.data.datasets) {
+    if (ds.channel === undefined) continue;
+    const color = t.palette[ds.channel % t.palette.length];
+    const on = ds.channel === focus;
+    ds.hidden = ds.kind === "halo" && !on;
+    if (ds.kind === "running") {
+      // Decimated, a running statistic is a min/max envelope: lighter.
+      ds.borderColor = on ? withAlpha(color, decimated ? 0.55 : 0.85) : withAlpha(color, 0.1);
+      ds.borderWidth = on ? 1.5 : 1;
+      ds.order = on ? 3 : 12;
+    } else if (ds.kind === "manual") {
+      ds.borderColor = on ? color : withAlpha(color, 0.18);
+      ds.borderWidth = on ? 2.75 : 1.25;
+      ds.borderDash = on ? [8, 4] : [4, 4];
+      ds.order = on ? 1 : 11;
+    } else {
+      ds.borderColor = withAlpha(t.surface, 0.85);
+      ds.borderWidth = 6;
+      ds.order = 2;
+    }
+    ds.backgroundColor = color;
+  }
+}
+
+function tooltip(format) {
+  return {
+    filter: (item) => item.dataset.focused === true,
+    callbacks: {
+      label: (item) => `${item.dataset.label}: ${format(item.parsed.y)}`,
+    },
+  };
+}
+
+function statisticChart(canvas, t, { yTitle, keys, shown, totalSteps, center, half }) {
+  const options = baseOptions(t, { yTitle, totalSteps });
+  options.plugins.legend = { display: false };
+  Object.assign(options.plugins.tooltip, tooltip(statText));
+  options.plugins.tooltip.callbacks.title = (items) =>
+    items.length ? `step ${countText(items[0].parsed.x)}` : "";
+  options.scales.y.min = center - half.half;
+  options.scales.y.max = center + half.half;
+  options.scales.y.ticks.stepSize = half.step;
+  options.scales.y.ticks.callback = (v) => statText(v).replace(/0+$/, "").replace(/\.$/, "");
+  return new Chart(canvas, {
+    type: "line",
+    data: { datasets: [...bandDatasets(t), ...channelDatasets(shown, keys)] },
+    options,
+  });
+}
+
+function logTick(v) {
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return "";
+  const p = Math.round(e);
+  return p >= 0 && p <= 6 ? countText(Math.pow(10, p)) : sizeText(Math.pow(10, p));
+}
+
+function distanceChart(canvas, t, { totalSteps, range }) {
+  const options = baseOptions(t, {
+    yTitle: "distance from the true value",
+    logY: true,
+    totalSteps,
+  });
+  options.plugins.legend = { display: false };
+  Object.assign(options.plugins.tooltip, tooltip(sizeText));
+  options.plugins.tooltip.callbacks.title = (items) =>
+    items.length ? `step ${countText(items[0].parsed.x)}` : "";
+  options.scales.x.type = "logarithmic";
+  options.scales.x.min = 1;
+  options.scales.x.max = Math.max(10, totalSteps);
+  options.scales.x.title.text = "step (batches seen, logarithmic)";
+  options.scales.x.ticks.callback = logTick;
+  options.scales.y.min = range.min;
+  options.scales.y.max = range.max;
+  options.scales.y.ticks.callback = logTick;
+  const line = (label, key, extra) => ({ label, key, data: [], focused: true, ...extra });
   return new Chart(canvas, {
     type: "line",
     data: {
       datasets: [
-        ...bandDatasets(t, band),
-        ...pairDatasets(t, shown, keys, ["running", "manual"], { decimated }),
+        line("running", "runningMean", { kind: "running", order: 3 }),
+        line("manual", "manualMean", { kind: "manual", order: 2 }),
+        line("typical, running (theory)", "runningMean", { kind: "theory", order: 5 }),
+        line("typical, manual ∝ 1/√(t·n) (theory)", "manualMean", { kind: "theory", order: 4 }),
       ],
     },
-    options: baseOptions(t, { yTitle, totalSteps }),
+    options,
   });
 }
 
 export class Charts {
   constructor(canvases) {
-    this.canvases = canvases; // {mean, variance, diff}
+    this.canvases = canvases; // {mean, variance, distance}
     this.charts = null;
-    this.logY = false;
-    this.shown = 0;
-    this.totalSteps = 0;
+    this.focus = 0;
+    this.stat = "mean";
+    this.run = null;
+    this.store = null;
   }
 
-  // (Re)creates the charts for a run with `shown` channels drawn.
-  setup({ shown, totalSteps, meanBand, varBand, decimated = false }) {
-    this.decimated = decimated;
+  // (Re)creates the charts for a run: `shown` channels drawn, config for the
+  // bands, the theory and the fixed axes.
+  setup({ shown, totalSteps, config, decimated = false }) {
     this.destroy();
-    this.shown = shown;
-    this.totalSteps = totalSteps;
-    this.meanBand = meanBand;
-    this.varBand = varBand;
+    this.run = { shown, totalSteps, config, decimated };
+    this.focus = Math.min(this.focus, Math.max(shown - 1, 0));
+    const n = config.batch * config.height * config.width;
+    const m = config.momentum;
     const t = theme();
+    this.t = t;
     this.charts = {
       mean: statisticChart(this.canvases.mean, t, {
-        band: "expected spread of running mean (±2σ)",
-        keys: ["runningMean", "manualMean"],
         yTitle: "mean",
+        keys: ["runningMean", "manualMean"],
         shown,
-        decimated,
         totalSteps,
+        center: 0,
+        half: statisticRange(m, n, "mean"),
       }),
       variance: statisticChart(this.canvases.variance, t, {
-        band: "expected spread of running var (±2σ)",
-        keys: ["runningVar", "manualVar"],
         yTitle: "variance",
+        keys: ["runningVar", "manualVar"],
         shown,
-        decimated,
         totalSteps,
+        center: 1,
+        half: statisticRange(m, n, "var"),
       }),
-      diff: new Chart(this.canvases.diff, {
-        type: "line",
-        data: {
-          datasets: pairDatasets(t, shown, ["diffMean", "diffVar"], ["|Δ mean|", "|Δ var|"], {
-            thin: true,
-          }),
-        },
-        options: baseOptions(t, { yTitle: "|running − manual|", logY: this.logY, totalSteps }),
+      distance: distanceChart(this.canvases.distance, t, {
+        totalSteps,
+        range: distanceRange(n, totalSteps, this.stat),
       }),
     };
-    this.#setBands();
+    const meanBand = bandPoints((s) => runningMeanVariance(m, n, s), 0, 2, totalSteps);
+    const varBand = bandPoints((s) => runningVarVariance(m, n, s), 1, 2, totalSteps);
+    this.#setBand(this.charts.mean, meanBand);
+    this.#setBand(this.charts.variance, n >= 2 ? varBand : null);
+    this.#restyle();
   }
 
-  #setBands() {
-    const { mean, variance } = this.charts;
-    mean.data.datasets[0].data = this.meanBand?.upper ?? [];
-    mean.data.datasets[1].data = this.meanBand?.lower ?? [];
-    variance.data.datasets[0].data = this.varBand?.upper ?? [];
-    variance.data.datasets[1].data = this.varBand?.lower ?? [];
+  // Whether the band is drawn (the legend names it only then): not for a
+  // momentum of 0, which keeps the running statistics at their start.
+  get hasBand() {
+    return this.bandDrawn === true;
   }
 
-  // Redraws from the store's decimated points.
+  #setBand(chart, band) {
+    const wide = band && band.upper.some((p, i) => p.y - band.lower[i].y > 0);
+    chart.data.datasets[0].data = wide ? band.upper : [];
+    chart.data.datasets[1].data = wide ? band.lower : [];
+    if (chart === this.charts.mean) this.bandDrawn = Boolean(wide);
+  }
+
+  #restyle() {
+    const t = this.t;
+    for (const name of ["mean", "variance"]) {
+      const chart = this.charts[name];
+      styleChannels(chart, t, this.focus, this.run.decimated);
+      for (const ds of chart.data.datasets)
+        ds.focused = ds.channel === this.focus && ds.kind !== "halo";
+    }
+    const color = t.palette[this.focus % t.palette.length];
+    for (const ds of this.charts.distance.data.datasets) {
+      if (ds.kind === "theory") {
+        ds.borderColor = t.text;
+        ds.borderWidth = 2;
+        ds.borderDash = ds.key.startsWith("manual") ? [2, 4] : [6, 3, 2, 3];
+      } else {
+        ds.borderColor = ds.kind === "running" ? withAlpha(color, 0.8) : color;
+        ds.borderWidth = ds.kind === "running" ? 1.25 : 2.5;
+        ds.borderDash = ds.kind === "manual" ? [8, 4] : [];
+      }
+      ds.backgroundColor = ds.borderColor;
+    }
+  }
+
+  colorOf(channel) {
+    const t = this.t ?? theme();
+    return t.palette[channel % t.palette.length];
+  }
+
+  focusColor() {
+    return this.colorOf(this.focus);
+  }
+
+  setFocus(channel) {
+    this.focus = channel;
+    if (!this.charts) return;
+    this.#restyle();
+    if (this.store) this.update(this.store);
+  }
+
+  // "mean" or "var": which statistic the distance chart shows.
+  setDistanceStatistic(stat) {
+    this.stat = stat;
+    if (!this.charts) return;
+    const { config, totalSteps } = this.run;
+    const range = distanceRange(config.batch * config.height * config.width, totalSteps, stat);
+    const y = this.charts.distance.options.scales.y;
+    y.min = range.min;
+    y.max = range.max;
+    if (this.store) this.update(this.store);
+    else this.charts.distance.update("none");
+  }
+
+  // Redraws from the store's decimated points and, for the distances, its raw chunks.
   update(store) {
     if (!this.charts) return;
-    for (const [name, chart] of Object.entries(this.charts)) {
-      const log = name === "diff" && this.logY;
-      const cache = new Map();
+    this.store = store;
+    for (const name of ["mean", "variance"]) {
+      const chart = this.charts[name];
       let points = 0;
       for (const ds of chart.data.datasets) {
         if (!ds.series) continue;
-        const key = `${ds.series}:${ds.channel}`;
-        if (!cache.has(key)) {
-          const points = store.display(ds.series, ds.channel);
-          cache.set(key, log ? points.map(positiveOrNull) : points);
-        }
-        ds.data = cache.get(key);
+        ds.data = store.display(ds.series, ds.channel);
         points = Math.max(points, ds.data.length);
       }
       chart.update("none");
       // For tests and curious readers: how many points this chart draws per line at most.
       chart.canvas.dataset.points = String(points);
-      chart.canvas.dataset.scale = chart.options.scales.y.type;
     }
-    this.store = store;
+    const { config } = this.run;
+    const n = config.batch * config.height * config.width;
+    const steps = sampleSteps(store.stepsDone);
+    const data = distanceSeries(store.chunks, store.channels, this.focus, steps);
+    const theory = expectationSeries(config.momentum, n, steps);
+    const suffix = this.stat === "mean" ? "Mean" : "Var";
+    const distance = this.charts.distance;
+    for (const ds of distance.data.datasets) {
+      const key = ds.key.replace(/Mean$/, suffix);
+      ds.data = ds.kind === "theory" ? theory[key] : data[key];
+    }
+    distance.update("none");
+    distance.canvas.dataset.points = String(steps.length);
+    distance.canvas.dataset.statistic = this.stat;
   }
 
   clear() {
     if (!this.charts) return;
+    this.store = null;
     for (const chart of Object.values(this.charts)) {
-      for (const ds of chart.data.datasets) if (ds.series) ds.data = [];
+      for (const ds of chart.data.datasets) if (!ds.isBand) ds.data = [];
       chart.update("none");
     }
   }
 
-  setLogScale(logY) {
-    this.logY = logY;
-    if (!this.charts) return;
-    const t = theme();
-    const diff = this.charts.diff;
-    diff.options.scales.y = baseOptions(t, {
-      yTitle: "|running − manual|",
-      logY,
-      totalSteps: this.totalSteps,
-    }).scales.y;
-    if (this.store) this.update(this.store);
-    else diff.update("none");
-  }
-
-  // Colours follow prefers-color-scheme: rebuild with the data kept.
+  // New colours (the theme changed): rebuild with the data kept.
   retheme() {
-    if (!this.charts) return;
-    const hidden = Object.fromEntries(
-      Object.entries(this.charts).map(([k, ch]) => [
-        k,
-        ch.data.datasets.map((_, i) => !ch.isDatasetVisible(i)),
-      ]),
-    );
-    this.setup({
-      shown: this.shown,
-      totalSteps: this.totalSteps,
-      meanBand: this.meanBand,
-      varBand: this.varBand,
-      decimated: this.decimated,
-    });
-    for (const [k, flags] of Object.entries(hidden)) {
-      flags.forEach((h, i) => h && this.charts[k].setDatasetVisibility(i, false));
-    }
-    if (this.store) this.update(this.store);
+    if (!this.run) return;
+    const store = this.store;
+    this.setup(this.run);
+    if (store) this.update(store);
   }
 
   // One PNG of the three charts on the page's background, with titles.
   toPngBlob(titles) {
     const t = theme();
-    const list = [this.charts.mean, this.charts.variance, this.charts.diff];
+    const list = [this.charts.mean, this.charts.variance, this.charts.distance];
     const ratio = list[0].currentDevicePixelRatio || 1;
     const width = Math.max(...list.map((c) => c.canvas.width));
     const titleH = Math.round(30 * ratio);
@@ -257,8 +347,4 @@ export class Charts {
     for (const chart of Object.values(this.charts)) chart.destroy();
     this.charts = null;
   }
-}
-
-function positiveOrNull(p) {
-  return p.y > 0 ? p : { x: p.x, y: null };
 }

@@ -1,12 +1,16 @@
-// The run controls (Run, Pause, Step, Reset, speed) and the difference
-// chart's scale: they send commands to the session, and follow its status
-// (which buttons work, where the keyboard focus goes, <html data-status>).
+// The run controls (Run, Pause, Step, Reset, Skip to the end, speed) and the
+// distance chart's statistic: they send commands to the session, and follow
+// its status (which buttons work, where the keyboard focus goes, <html
+// data-status>).
+import { speedOptions } from "./playback.js";
 const $ = (id) => document.getElementById(id);
 
 const BUSY = new Set(["loading", "starting", "failed"]);
 
 export class Controls {
-  constructor({ session, charts, onError }) {
+  // onSpeed(choice): "auto", "max" or steps per second, chosen in the menu.
+  // onSkip(): the rest of this run at once.
+  constructor({ session, charts, onError, onSpeed, onSkip }) {
     this.session = session;
     this.focusLost = null;
     const act = (fn) => () => fn().catch(onError);
@@ -30,12 +34,36 @@ export class Controls {
       "change",
       act(() => {
         const value = $("speed").value;
-        return session.setSpeed(value === "max" ? Infinity : Number(value));
+        return onSpeed(value === "max" || value === "auto" ? value : Number(value));
       }),
     );
-    for (const radio of document.querySelectorAll('input[name="diff-scale"]')) {
-      radio.addEventListener("change", () => charts.setLogScale($("scale-log").checked));
+    $("btn-skip").addEventListener("click", act(onSkip));
+    for (const radio of document.querySelectorAll('input[name="dist-stat"]')) {
+      radio.addEventListener("change", () =>
+        charts.setDistanceStatistic($("dist-var").checked ? "var" : "mean"),
+      );
     }
+  }
+
+  // The speed menu: "auto", the usual rates, the link's own, "max".
+  renderSpeed(choice) {
+    const select = $("speed");
+    const auto = document.createElement("option");
+    auto.value = "auto";
+    auto.textContent = "Watchable (~4 s a run)";
+    const options = speedOptions(typeof choice === "number" ? choice : NaN).map((o) => {
+      const el = document.createElement("option");
+      el.value = o.value;
+      el.textContent = o.label;
+      return el;
+    });
+    select.replaceChildren(auto, ...options);
+    select.value = String(choice);
+  }
+
+  // Skip shows while a run plays slower than it could.
+  renderSkip(visible) {
+    $("btn-skip").hidden = !visible;
   }
 
   render(status) {

@@ -1,5 +1,5 @@
 // Text that leaves the page: the trace as CSV and JSON, a PyTorch script for
-// the config, and an iframe snippet for embedding.
+// the config (the embed snippets are in snippets.js).
 import { formatValue } from "./link.js";
 
 // Shortest decimal that reads back as the same float32.
@@ -136,29 +136,5 @@ print(f"Mean: {rm}\\nVariance: {rv}\\n")
 print("Mean Absolute Differences:")
 print("--------------------------")
 print(f"Mean: {(smean-rm).abs().mean():.4f}, Variance: {(svar-rv).abs().mean():.4f}")
-`;
-}
-
-function escapeAttribute(text) {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/"/g, "&quot;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
-}
-
-// An iframe of `url` (the page's address in embed mode), plus a few lines
-// that size it from the height the page posts.
-export function embedCode(url) {
-  const src = escapeAttribute(url);
-  return `<iframe src="${src}" title="BatchNorm Lab: BatchNorm2d running statistics vs. manual statistics" width="100%" height="760" style="border:0;max-width:100%" loading="lazy" data-batchnorm-lab></iframe>
-<script>
-  addEventListener("message", (event) => {
-    if (!event.data || event.data.type !== "batchnorm-lab:height") return;
-    for (const frame of document.querySelectorAll("iframe[data-batchnorm-lab]")) {
-      if (frame.contentWindow === event.source) frame.style.height = event.data.height + "px";
-    }
-  });
-</script>
 `;
 }

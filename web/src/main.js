@@ -13,8 +13,10 @@ import { SharePanel } from "./share.js";
 import { setupEmbed } from "./embed.js";
 import { renderExplanation, renderObserved } from "./explanation.js";
 import { showNotices, hideNotices, initNotices, reportError } from "./notices.js";
-import { readLink, linkQuery, pageUrl, writeAddress, shownValue } from "./link.js";
-import { expectedBands } from "./theory.js";
+import { readLink, linkQuery, pageUrl, writeAddress, formatValue, shownValue } from "./link.js";
+import { LessonPanel } from "./lesson-panel.js";
+import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view.js";
+import { stepsPerSecond } from "./playback.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -40,8 +42,23 @@ const urls = () => ({
 const charts = new Charts({
   mean: $("chart-mean"),
   variance: $("chart-variance"),
-  diff: $("chart-diff"),
+  distance: $("chart-distance"),
 });
+const lesson = new LessonPanel({ state, charts });
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+// How the page is shown, from the link's view fields, before anything runs.
+applyTheme(state.page.theme, () => {
+  charts.retheme();
+  if (state.store) lesson.started(state.store.shown);
+});
+applyPanels(state.page.panels);
+applyControls(state.page.controls);
+applyFrameHeight(state.page["frame-height"], state.page.embed);
+
+// The rate for a run of totalSteps at the speed chosen (link or menu).
+const rateFor = (totalSteps) =>
+  stepsPerSecond(state.page.speed, totalSteps, { reducedMotion: reducedMotion.matches });
 const engine = new Engine({
   onEvent: (msg) => session.onEvent(msg),
   onRestart(reason) {
@@ -62,32 +79,60 @@ const engine = new Engine({
     session.setStatus("failed");
   },
 });
-const renderLoop = new RenderLoop(state, charts, { afterOutput: () => renderObserved(state) });
+const renderLoop = new RenderLoop(state, charts, {
+  afterOutput() {
+    renderObserved(state);
+    lesson.renderRun();
+  },
+});
 const session = new Session(state, engine, {
   config() {
     writeAddress(query());
     share.render();
     renderExplanation(state.config);
+    lesson.renderConfig();
   },
   started(reply) {
     const { shown, totalSteps, bucketSize } = state.store;
-    charts.setup({
-      shown,
-      totalSteps,
-      decimated: bucketSize > 1,
-      ...expectedBands(state.config, totalSteps),
-    });
+    charts.setup({ shown, totalSteps, config: state.config, decimated: bucketSize > 1 });
     renderChannelNote(shown, reply.channels);
+    lesson.started(shown);
+    // Each run at the chosen pace: "auto" depends on the run's length.
+    const rate = rateFor(totalSteps);
+    if (rate !== state.speed) session.setSpeed(rate).catch(reportError);
   },
   status() {
     controls.render(state.status);
+    controls.renderSkip(state.status === "running" && state.speed !== Infinity);
     renderLoop.progress();
   },
   trace: () => renderLoop.schedule(),
   output: () => renderLoop.output(),
 });
-const controls = new Controls({ session, charts, onError: reportError });
-const share = new SharePanel({ state, session, charts, urls });
+const controls = new Controls({
+  session,
+  charts,
+  onError: reportError,
+  async onSpeed(choice) {
+    state.page.speed = choice;
+    writeAddress(query());
+    share.render();
+    await session.setSpeed(rateFor(state.store?.totalSteps ?? 0));
+    session.on.status();
+  },
+  async onSkip() {
+    await session.setSpeed(Infinity);
+    session.on.status();
+  },
+});
+controls.renderSpeed(state.page.speed);
+const share = new SharePanel({
+  state,
+  session,
+  charts,
+  urls,
+  pairs: () => state.names.map((name) => [name, formatValue(state.config[name])]),
+});
 const form = new ConfigForm({
   onApply: (fields, { force }) => apply(fields, force).catch(reportError),
   onPreset: (fields) => apply(fields, true).catch(reportError),
@@ -115,11 +160,14 @@ function fallbackMessages(notices, problems) {
 async function boot() {
   initNotices();
   if (state.page.embed) setupEmbed();
+  // On a phone the charts come first and the form on demand.
+  else if (matchMedia("(max-width: 999px)").matches) $("settings").open = false;
   session.setStatus("loading");
   const { fields } = await engine.ready;
   state.names = fields.map((f) => f.name);
   form.setFields(fields);
-  const reply = await session.start(link.configText, { resolve: true });
+  // Started paused: the pace of "auto" depends on the steps the grammar resolved.
+  const reply = await session.start(link.configText, { resolve: true, run: false });
   if (reply.ok === false) {
     showNotices(
       "This config cannot run:",
@@ -132,10 +180,12 @@ async function boot() {
   const messages = fallbackMessages(reply.notices, link.problems);
   if (messages.length) {
     showNotices("Some settings in the link could not be used as given:", messages);
+    // An author testing an embed looks at the console too.
+    if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
   }
+  if (state.page.autoplay) await session.run();
+  else await session.reset();
 }
-
-matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => charts.retheme());
 
 boot().catch((error) => {
   if (!engine.stopped) reportError(error);

@@ -1,27 +1,32 @@
 // The share panel: the link to this run, copying it (or an embed snippet, or
 // a PyTorch script), and downloading the trace (CSV, JSON) and the charts (PNG).
-import { traceCsvParts, traceJsonParts, pytorchCode, embedCode } from "./exporters.js";
+import { traceCsvParts, traceJsonParts, pytorchCode } from "./exporters.js";
 import { formatValue } from "./link.js";
+import { setupEmbedDialog } from "./embed-dialog.js";
 
 const $ = (id) => document.getElementById(id);
-const CHART_TITLES = [
-  "Mean per channel",
-  "Variance per channel",
-  "Absolute difference |running − manual|",
-];
+const CHART_TITLES = ["Mean", "Variance", "Distance from the true value"];
 
 export class SharePanel {
   // urls(): {page, embed}: the full page's address and the embed's, for the
-  // config that runs.
-  constructor({ state, session, charts, urls }) {
+  // config that runs. pairs(): the config's fields as [name, text].
+  constructor({ state, session, charts, urls, pairs }) {
     this.state = state;
     this.urls = urls;
     const say = (text) => ($("share-status").textContent = text);
     this.say = say;
-    $("copy-link").addEventListener("click", () => this.#copy(urls().page, "Link"));
-    $("copy-embed").addEventListener("click", () =>
-      this.#copy(embedCode(urls().embed), "Embed code"),
-    );
+    $("copy-link").addEventListener("click", async () => {
+      const ok = await this.#copy(urls().page, "Link");
+      // The single file opened from disk: a link only this computer can open.
+      if (ok && location.protocol === "file:") {
+        say(
+          "Link copied, but it is a file:// address: it opens only on this computer. " +
+            "Put the page on a web server to share it.",
+        );
+      }
+    });
+    const dialog = setupEmbedDialog({ pairs, copy: (text) => copyText(text) });
+    $("copy-embed").addEventListener("click", () => dialog.open());
     $("copy-pytorch").addEventListener("click", () =>
       this.#copy(pytorchCode(state.config, urls().page), "PyTorch code"),
     );
@@ -54,31 +59,13 @@ export class SharePanel {
   }
 
   async #copy(text, what) {
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(text);
-      ok = true;
-    } catch {
-      // No clipboard API (file://, an old browser, a sandboxed frame): the old way.
-      const area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.opacity = "0";
-      document.body.append(area);
-      area.select();
-      try {
-        ok = document.execCommand("copy");
-      } catch {
-        ok = false;
-      }
-      area.remove();
-    }
+    const ok = await copyText(text);
     this.say(
       ok
         ? `${what} copied to the clipboard.`
         : `Could not reach the clipboard: select the ${what.toLowerCase()} and copy it by hand.`,
     );
+    return ok;
   }
 
   #haveTrace() {
@@ -104,4 +91,29 @@ export class SharePanel {
 
 function fileStem(c) {
   return `batchnorm-lab_seed${c.seed}_${c.batch}x${c.channels}x${c.height}x${c.width}_steps${c.steps}_m${formatValue(c.momentum)}`;
+}
+
+// Copies text; resolves with whether it reached the clipboard.
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard API (file://, an old browser, a sandboxed frame): the old way.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    return ok;
+  }
 }

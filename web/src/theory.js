@@ -63,14 +63,3 @@ export function bandPoints(varianceAt, center, k, totalSteps, samples = 240) {
   }
   return { upper, lower };
 }
-
-// The ±2σ bands of the running mean (around 0) and variance (around 1) for a
-// config, over its steps.
-export function expectedBands(config, totalSteps) {
-  const n = config.batch * config.height * config.width;
-  const m = config.momentum;
-  return {
-    meanBand: bandPoints((t) => runningMeanVariance(m, n, t), 0, 2, totalSteps),
-    varBand: bandPoints((t) => runningVarVariance(m, n, t), 1, 2, totalSteps),
-  };
-}
