@@ -90,7 +90,7 @@ class BatchNormLab extends HTMLElement {
       console.warn(`<batchnorm-lab>: src "${this.getAttribute("src")}" is not an address.`);
       src = new URL(defaultPage);
     }
-    src.search = query.toString();
+    src.search = query.toString().replace(/%2C/gi, ",");
     this.fixed = view["frame-height"] === "auto" ? null : view["frame-height"];
     if (!this.frame) {
       const frame = document.createElement("iframe");

@@ -84,11 +84,11 @@ test("keyboard: focus is visible, and Enter/Space drive the run controls", async
   await page.keyboard.press("Space");
   await page.waitForFunction(() => document.documentElement.dataset.status === "paused");
   assert.equal(await page.evaluate(() => document.activeElement.id), "btn-run");
-  // Arrow keys switch the scale of the difference chart.
-  await page.focus("#scale-linear");
+  // Arrow keys switch the statistic of the distance chart.
+  await page.focus("#dist-mean");
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(
-    () => document.querySelector("#chart-diff").dataset.scale === "logarithmic",
+    () => document.querySelector("#chart-distance").dataset.statistic === "var",
   );
   assertClean(assert, log);
   await context.close();

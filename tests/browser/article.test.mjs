@@ -103,6 +103,7 @@ test("'Copy as PyTorch code' gives a script that prints the page's text", async 
     permissions: ["clipboard-read", "clipboard-write"],
   });
   await waitFinished(page);
+  await page.click("#share-details > summary");
   await page.click("#copy-pytorch");
   await page.waitForFunction(() =>
     document.querySelector("#share-status").textContent.includes("copied"),

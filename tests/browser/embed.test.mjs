@@ -185,3 +185,35 @@ test("screenshots: a blog post with the compact embed at 1280 and 360 px, light 
     }
   }
 });
+
+test("the copied snippets work as pasted: the fixed iframe's height is what the page posts", async () => {
+  // The snippet as "Copy embed code…" writes it, for the server's address.
+  const { embedSnippet } = await import("../../web/src/snippets.js");
+  const pairs = [
+    ["seed", "21"],
+    ["steps", "300"],
+  ];
+  const view = { panels: ["mean"], controls: "run", theme: "light" };
+  const fixed = embedSnippet("fixed", env.base, pairs, view).replace(' loading="lazy"', "");
+  const declared = Number(fixed.match(/ height="(\d+)"/)[1]);
+  assert.ok(declared <= 500, `compact embed: ${declared} px`);
+  for (const width of [1280, 360]) {
+    const { page, log, context } = await hostPage(`<article>${fixed}</article>`, { width });
+    const { handle, frame } = await finishedFrame(page);
+    await page.waitForFunction(() => window.heights.length > 0);
+    const posted = await page.evaluate(() => window.heights.at(-1));
+    assert.equal(posted, declared, `posted at ${width} px`);
+    const box = await handle.boundingBox();
+    assert.equal(Math.round(box.height), declared);
+    const fits = await frame.evaluate(() => {
+      const app = document.getElementById("app");
+      return (
+        app.scrollHeight <= app.clientHeight + 1 &&
+        document.documentElement.scrollWidth <= innerWidth
+      );
+    });
+    assert.ok(fits, `nothing cut or overflowing at ${width} px`);
+    assertClean(assert, log);
+    await context.close();
+  }
+});

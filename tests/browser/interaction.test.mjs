@@ -156,18 +156,21 @@ test("run, pause, step, resume and reset; live updates at a slow speed", async (
 test("long runs are decimated for the charts", async () => {
   const { page, log, context } = await openPage(env, `${env.base}?steps=200000&batch=4`);
   await waitFinished(page, 120000);
-  for (const id of ["#chart-mean", "#chart-variance", "#chart-diff"]) {
+  for (const id of ["#chart-mean", "#chart-variance"]) {
     const points = Number(await page.getAttribute(id, "data-points"));
     assert.ok(points > 100 && points <= 1002, `${id} draws ${points} points per line`);
   }
+  // The distance chart samples the steps geometrically (a logarithmic axis).
+  const sampled = Number(await page.getAttribute("#chart-distance", "data-points"));
+  assert.ok(sampled > 100 && sampled <= 401, `#chart-distance draws ${sampled} points per line`);
   assert.match(await articleText(page), /torch\.Size\(\[800000, 3, 1, 1\]\)/);
-  await page.click("label[for=scale-log]");
+  await page.click("label[for=dist-var]");
   await page.waitForFunction(
-    () => document.querySelector("#chart-diff").dataset.scale === "logarithmic",
+    () => document.querySelector("#chart-distance").dataset.statistic === "var",
   );
-  await page.click("label[for=scale-linear]");
+  await page.click("label[for=dist-mean]");
   await page.waitForFunction(
-    () => document.querySelector("#chart-diff").dataset.scale === "linear",
+    () => document.querySelector("#chart-distance").dataset.statistic === "mean",
   );
   assertClean(assert, log);
   await context.close();
@@ -176,6 +179,7 @@ test("long runs are decimated for the charts", async () => {
 test("downloads: trace as CSV and JSON, charts as PNG", async () => {
   const { page, log, context } = await openPage(env, `${env.base}?steps=40&channels=2&seed=9`);
   await waitFinished(page);
+  await page.click("#share-details > summary");
   const save = async (selector) => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
     return { name: download.suggestedFilename(), data: readFileSync(await download.path()) };
@@ -212,6 +216,7 @@ test("copy link and copy embed code", async () => {
     permissions: ["clipboard-read", "clipboard-write"],
   });
   await waitFinished(page);
+  await page.click("#share-details > summary");
   await page.click("#copy-link");
   await page.waitForFunction(() =>
     /Link copied/.test(document.querySelector("#share-status").textContent),
@@ -219,9 +224,12 @@ test("copy link and copy embed code", async () => {
   const link = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(link, page.url());
   assert.equal(new URL(link).searchParams.get("seed"), "5");
+  // The embed dialog, its "follows its content" form: the height script.
   await page.click("#copy-embed");
+  await page.selectOption("#embed-form-kind", "auto");
+  await page.click("#embed-copy");
   await page.waitForFunction(() =>
-    /Embed code copied/.test(document.querySelector("#share-status").textContent),
+    /Copied/.test(document.querySelector("#embed-status").textContent),
   );
   const embed = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(embed, /^<iframe src="[^"]*embed=1[^"]*"/);

@@ -28,9 +28,17 @@ test("the server sends the strict CSP and the page runs under it without a viola
   await page.press("#f-steps", "Enter");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("steps") === "50");
   await waitFinished(page);
-  await page.click("label[for=scale-log]");
-  await page.click("#copy-embed");
+  await page.click("label[for=dist-var]");
+  await page.click("#share-details > summary");
   await page.click("#copy-link");
+  // The embed dialog's live preview: the page framed in itself.
+  await page.click("#copy-embed");
+  await page
+    .frameLocator("#embed-preview")
+    .locator("html[data-status=finished]")
+    .waitFor({ timeout: 30000 });
+  await page.click("#embed-copy");
+  await page.keyboard.press("Escape");
   const [png] = await Promise.all([page.waitForEvent("download"), page.click("#dl-png")]);
   assert.match(png.suggestedFilename(), /\.png$/);
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);

@@ -14,7 +14,8 @@ after(async () => {
 });
 
 const visible = (page, selector) => page.locator(selector).first().isVisible();
-const bg = (page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+const bg = (page) =>
+  page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
 test("theme=dark and theme=light force the theme whatever the OS says; auto follows it", async () => {
   const cases = [
@@ -164,6 +165,56 @@ test("one focused channel: the picker moves the focus, the lesson follows it", a
   await page.click("label[for=dist-var]");
   await page.waitForFunction(
     () => document.querySelector("#chart-distance").dataset.statistic === "var",
+  );
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("Copy embed code asks panels, theme and size, and previews the embed live", async () => {
+  const { page, log, context } = await openPage(env, `${env.base}?steps=30&seed=4`, {
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  await waitFinished(page);
+  await page.click("#share-details > summary");
+  await page.click("#copy-embed");
+  await page.locator("#embed-dialog").waitFor({ state: "visible" });
+  const code = () => page.locator("#embed-code").inputValue();
+  assert.match(
+    await code(),
+    /^<iframe src="[^"]*seed=4[^"]*embed=1&amp;panels=mean&amp;controls=run&amp;theme=light&amp;frame-height=480"/,
+  );
+  await page.check('input[name="panel"][value="output"]');
+  await page.selectOption("#embed-theme", "dark");
+  assert.match(
+    await code(),
+    /panels=mean,output&amp;controls=run&amp;theme=dark&amp;frame-height=(\d+)"/,
+  );
+  const height = Number((await code()).match(/ height="(\d+)"/)[1]);
+  assert.ok(height > 480, "taller with the output");
+  // The preview is the embed itself, at that height.
+  const preview = page.frameLocator("#embed-preview");
+  await preview.locator("html[data-status=finished]").waitFor({ timeout: 30000 });
+  assert.equal(await preview.locator("html").getAttribute("data-theme"), "dark");
+  const box = await page.locator("#embed-preview").boundingBox();
+  assert.equal(Math.round(box.height), height);
+  await page.selectOption("#embed-form-kind", "element");
+  assert.match(await code(), /^<script src="[^"]+\/embed\.js"><\/script>\n<batchnorm-lab seed="4"/);
+  await page.click("#embed-copy");
+  await page.waitForFunction(() =>
+    /Copied/.test(document.querySelector("#embed-status").textContent),
+  );
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await code());
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("Copy link in the single file warns that it is a file:// address", async () => {
+  const { page, log, context } = await openPage(env, `${env.singleFileUrl}?steps=20`);
+  await waitFinished(page);
+  await page.click("#share-details > summary");
+  await page.click("#copy-link");
+  await page.waitForFunction(() =>
+    /file:\/\/ address/.test(document.querySelector("#share-status").textContent),
   );
   assertClean(assert, log);
   await context.close();

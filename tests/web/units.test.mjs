@@ -60,7 +60,10 @@ test("readLink keeps the config's text for the grammar and parses the page's own
   assert.deepEqual(view.page.panels, ["mean"]);
   assert.equal(view.page["frame-height"], 480);
   assert.equal(
-    linkQuery(ARTICLE, NAMES, { ...view.page, embed: true }).split("&").slice(-4).join("&"),
+    linkQuery(ARTICLE, NAMES, { ...view.page, embed: true })
+      .split("&")
+      .slice(-4)
+      .join("&"),
     "embed=1&theme=dark&panels=mean&frame-height=480",
   );
 });

@@ -64,7 +64,8 @@ export function linkQuery(config, names, page = {}) {
     const text = name in page ? field.write(page[name]) : null;
     if (text !== null) query.set(name, text);
   }
-  return query.toString();
+  // Commas stay commas (panels=mean,output): legal in a query, easier to read.
+  return query.toString().replace(/%2C/gi, ",");
 }
 
 // The page's address for a query: the document's own address, query replaced.

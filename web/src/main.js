@@ -183,6 +183,8 @@ async function boot() {
     // An author testing an embed looks at the console too.
     if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
   }
+  // steps=0 finishes by itself; otherwise play it, or wait for Run (autoplay=0).
+  if (state.store.totalSteps === 0) return;
   if (state.page.autoplay) await session.run();
   else await session.reset();
 }

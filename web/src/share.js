@@ -18,10 +18,10 @@ export class SharePanel {
     $("copy-link").addEventListener("click", async () => {
       const ok = await this.#copy(urls().page, "Link");
       // The single file opened from disk: a link only this computer can open.
-      if (ok && location.protocol === "file:") {
+      if (location.protocol === "file:") {
         say(
-          "Link copied, but it is a file:// address: it opens only on this computer. " +
-            "Put the page on a web server to share it.",
+          `${ok ? "Link copied, but" : "Careful:"} it is a file:// address: it opens only on ` +
+            "this computer. Put the page on a web server to share it.",
         );
       }
     });

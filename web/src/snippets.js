@@ -5,6 +5,8 @@
 // address and the link's fields.
 import { fittingHeight } from "./embed-fields.js";
 
+// frameborder="0" rather than a style attribute: a host page with a strict
+// style-src drops inline styles, and the default border would add 4 px.
 export const FRAME_TITLE =
   "BatchNorm Lab: BatchNorm2d's running statistics against the mean and variance of every input";
 
@@ -45,8 +47,9 @@ export function embedSnippet(form, pageAddress, pairs, view) {
   const query = new URLSearchParams([...pairs, ["embed", "1"], ...viewPairs]);
   if (form === "fixed") query.set("frame-height", String(fixed));
   const url = new URL(pageAddress);
-  url.search = query.toString();
-  const frame = `<iframe src="${escapeAttribute(url.href)}" title="${escapeAttribute(FRAME_TITLE)}" width="100%" height="${fixed}" style="border:0;max-width:100%" loading="lazy"${form === "auto" ? " data-batchnorm-lab" : ""}></iframe>\n`;
+  // Commas stay commas (panels=mean,output): legal in a query, easier to read.
+  url.search = query.toString().replace(/%2C/gi, ",");
+  const frame = `<iframe src="${escapeAttribute(url.href)}" title="${escapeAttribute(FRAME_TITLE)}" width="100%" height="${fixed}" frameborder="0" loading="lazy"${form === "auto" ? " data-batchnorm-lab" : ""}></iframe>\n`;
   if (form !== "auto") return frame;
   return `${frame}<script>
   addEventListener("message", (event) => {
