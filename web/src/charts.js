@@ -7,6 +7,7 @@ import { Chart, theme, withAlpha, baseOptions } from "./chart-style.js";
 import { bandPoints, runningMeanVariance, runningVarVariance } from "./theory.js";
 import { sampleSteps, distanceSeries, expectationSeries, distanceRange } from "./distance.js";
 import { statText, sizeText, countText } from "./format.js";
+import { chartsPng } from "./chart-png.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
@@ -317,29 +318,7 @@ export class Charts {
 
   // One PNG of the three charts on the page's background, with titles.
   toPngBlob(titles) {
-    const t = theme();
-    const list = [this.charts.mean, this.charts.variance, this.charts.distance];
-    const ratio = list[0].currentDevicePixelRatio || 1;
-    const width = Math.max(...list.map((c) => c.canvas.width));
-    const titleH = Math.round(30 * ratio);
-    const height = list.reduce((h, c) => h + c.canvas.height + titleH, 0);
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext("2d");
-    ctx.fillStyle = t.surface;
-    ctx.fillRect(0, 0, width, height);
-    let y = 0;
-    list.forEach((chart, i) => {
-      ctx.fillStyle = t.text;
-      ctx.font = `600 ${Math.round(15 * ratio)}px system-ui, sans-serif`;
-      ctx.textBaseline = "middle";
-      ctx.fillText(titles[i], Math.round(12 * ratio), y + titleH / 2);
-      y += titleH;
-      ctx.drawImage(chart.canvas, 0, y);
-      y += chart.canvas.height;
-    });
-    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    return chartsPng([this.charts.mean, this.charts.variance, this.charts.distance], titles);
   }
 
   destroy() {
