@@ -101,7 +101,7 @@ for (const [how, stop] of [
     await waitFinished(page);
     const [worker] = page.workers();
     await worker.evaluate(stop);
-    await page.locator("#notices").waitFor({ state: "visible", timeout: 20000 });
+    await page.locator("#notices").waitFor({ state: "visible", timeout: 40000 });
     const text = await page.locator("#notices").textContent();
     assert.match(text, /stopped unexpectedly and was restarted/);
     assert.match(text, /stopped answering/);

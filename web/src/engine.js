@@ -10,7 +10,7 @@ const HEARTBEAT_MS = 1000;
 // means it is gone (closed, killed or hung). A busy one (a run, or a request
 // on a big config: millions of channels take seconds per call) may be silent
 // longer.
-const SILENCE_MS = 8000;
+const SILENCE_MS = 15000;
 const BUSY_SILENCE_MS = 120000;
 // Failures in a row (no finished run in between) before giving up, and the
 // wait before each new worker.
