@@ -12,10 +12,6 @@
 namespace bnlab {
 namespace {
 
-std::vector<float> to_float(const std::vector<double>& values) {
-  return std::vector<float>(values.begin(), values.end());
-}
-
 // Whether "%.{p}g" of value reads back as the same value; buf gets the text.
 template <typename T>
 bool round_trips(T value, int p, char (&buf)[40]) {
@@ -100,14 +96,14 @@ std::string article_output(const Experiment& experiment) {
          ", " + std::to_string(config.channels) + ", " + std::to_string(config.height) + ", " +
          std::to_string(config.width) + "])\n\n";
   out += "Manually Computed:\n------------------\n";
-  out += "Mean: " + format_tensor(to_float(s.manual_mean)) + "\n";
-  out += "Variance: " + format_tensor(to_float(s.manual_var)) + "\n\n";
+  out += "Mean: " + format_tensor(s.manual_mean) + "\n";
+  out += "Variance: " + format_tensor(s.manual_var) + "\n\n";
   out += "Computed by BatchNorm2d:\n------------------------\n";
   out += "Mean: " + format_tensor(s.running_mean) + "\n";
   out += "Variance: " + format_tensor(s.running_var) + "\n\n";
   out += "Mean Absolute Differences:\n--------------------------\n";
-  out += "Mean: " + format_fixed4(s.mean_abs_diff_mean) +
-         ", Variance: " + format_fixed4(s.mean_abs_diff_var) + "\n";
+  out += "Mean: " + format_fixed4(static_cast<double>(s.mean_abs_diff_mean)) +
+         ", Variance: " + format_fixed4(static_cast<double>(s.mean_abs_diff_var)) + "\n";
   return out;
 }
 
@@ -141,6 +137,8 @@ std::string summary_json(const Experiment& experiment, const PreciseBn* precise)
   out += ", \"num_batches_tracked\": " + std::to_string(s.num_batches_tracked);
   out += ", \"manual_mean\": " + json_array(s.manual_mean);
   out += ", \"manual_var\": " + json_array(s.manual_var);
+  out += ", \"exact_mean\": " + json_array(s.exact_mean);
+  out += ", \"exact_var\": " + json_array(s.exact_var);
   out += ", \"mean_abs_diff\": {\"mean\": " + shortest_text(s.mean_abs_diff_mean) +
          ", \"var\": " + shortest_text(s.mean_abs_diff_var) + "}";
   if (precise != nullptr && precise->error.empty()) {

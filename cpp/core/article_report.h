@@ -8,7 +8,7 @@
 
 namespace bnlab {
 
-// Above this many channels the JSON summary (about 65 bytes per channel) is
+// Above this many channels the JSON summary (about 110 bytes per channel) is
 // left out: `bnlab --json` refuses the run up front, and summary_json gives the
 // config with a note instead of the per-channel arrays.
 inline constexpr std::int64_t kMaxJsonChannels = 1 << 20;
@@ -30,7 +30,8 @@ std::string article_output(const Experiment& experiment);
 std::string precise_bn_output(const Experiment& experiment, const PreciseBn& precise);
 
 // {"config": {...}, "running_mean": [...], ...}: floats that round-trip
-// (running statistics as float32, manual ones as double), null where undefined.
+// (running and manual statistics and mean_abs_diff as float32, exact_mean and
+// exact_var as double), null where undefined.
 // Time and memory linear in the channels; see kMaxJsonChannels. With
 // `precise`, a "precise_bn" object is added.
 std::string summary_json(const Experiment& experiment, const PreciseBn* precise = nullptr);

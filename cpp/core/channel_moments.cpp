@@ -1,58 +1,342 @@
 #include "channel_moments.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace bnlab {
+namespace {
 
-void Moments::merge(const Moments& other) {
-  if (other.count == 0) return;
-  if (count == 0) {
-    *this = other;
-    return;
-  }
-  const double total = count + other.count;
-  const double delta = other.mean - mean;
-  mean += delta * (other.count / total);
-  m2 += other.m2 + delta * delta * (count * other.count / total);
-  count = total;
+constexpr std::int64_t kIlp = 4;
+constexpr std::int64_t kVectorWidth = 8;
+constexpr std::int64_t kStreamRow = kIlp * kVectorWidth;
+constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+// PyTorch's variance kernel (compiled with FMA) fuses m2 + delta * new_delta.
+// On x86-64 an FMA clone runs where the CPU has it; WebAssembly has no fma
+// instruction, so it is emulated exactly there.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
+#define BNLAB_WELFORD_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define BNLAB_WELFORD_CLONES
+#endif
+
+inline double fused_multiply_add(double a, double b, double c) {
+#if defined(__EMSCRIPTEN__) || defined(__wasm__)
+  return fma_by_odd_rounding(a, b, c);
+#else
+  return std::fma(a, b, c);
+#endif
 }
 
-double Moments::variance_unbiased() const {
-  return count < 2 ? std::numeric_limits<double>::quiet_NaN() : m2 / (count - 1);
-}
-
-double Moments::variance_biased() const {
-  return count < 1 ? std::numeric_limits<double>::quiet_NaN() : m2 / count;
-}
-
-void ChannelMoments::add_batch(const float* input, std::int64_t n, std::int64_t c,
-                               std::int64_t hw) {
-  // Two passes per batch (exact-ish batch moments), then one Chan merge per channel.
-  const double count = static_cast<double>(n * hw);
-  for (std::int64_t ch = 0; ch < c; ++ch) {
-    double sum = 0.0;
-    for (std::int64_t b = 0; b < n; ++b) {
-      const float* plane = input + (b * c + ch) * hw;
-      for (std::int64_t i = 0; i < hw; ++i) sum += plane[i];
+// WelfordOps::reduce: value `i` of a channel is divided by double(count + i + 1).
+// `x` holds `rows` rows of `lanes` channels, channel l of row r at
+// x[r * row_stride + l * lane_stride].
+BNLAB_WELFORD_CLONES
+void welford_fused(double* mean, double* m2, const float* x, std::int64_t rows,
+                   std::int64_t row_stride, std::int64_t lanes, std::int64_t lane_stride,
+                   std::int64_t count) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const double n = static_cast<double>(count + r + 1);
+    const float* row = x + r * row_stride;
+    for (std::int64_t l = 0; l < lanes; ++l) {
+      const double v = row[l * lane_stride];
+      const double delta = v - mean[l];
+      const double new_mean = mean[l] + delta / n;
+      m2[l] = fused_multiply_add(delta, v - new_mean, m2[l]);
+      mean[l] = new_mean;
     }
-    const double mean = sum / count;
-    double m2 = 0.0;
-    for (std::int64_t b = 0; b < n; ++b) {
-      const float* plane = input + (b * c + ch) * hw;
-      for (std::int64_t i = 0; i < hw; ++i) {
-        const double d = plane[i] - mean;
-        m2 += d * d;
+  }
+}
+
+// One channel: PyTorch's variance does not use Welford there, so the double
+// statistics need not match any rounding: the plain update is enough.
+void welford_plain(double* mean, double* m2, const float* x, std::int64_t n, std::int64_t count) {
+  double mu = *mean, s = *m2;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    const double delta = v - mu;
+    mu += delta / static_cast<double>(count + i + 1);
+    s += delta * (v - mu);
+  }
+  *mean = mu;
+  *m2 = s;
+}
+
+float row_sum(const float* x, std::int64_t n) {
+  return n >= kVectorWidth ? torch_vector_row_sum(x, n) : torch_row_sum(x, n);
+}
+
+// One set of lanes per level power that a sum over rows(1) .. rows(max_steps)
+// rows can have (the power only grows with the row count).
+template <typename RowsAt>
+std::vector<CascadeLanes> lane_set(std::int64_t lanes, std::int64_t max_steps, RowsAt rows_at) {
+  std::vector<CascadeLanes> set;
+  const int first = cascade_level_power(rows_at(1));
+  const int last = cascade_level_power(rows_at(std::max<std::int64_t>(1, max_steps)));
+  for (int p = first; p <= last; ++p) set.emplace_back(lanes, p);
+  return set;
+}
+
+}  // namespace
+
+ManualStatistics::ManualStatistics(std::int64_t batch, std::int64_t channels, std::int64_t hw,
+                                   std::int64_t max_steps)
+    : batch_(batch),
+      channels_(channels),
+      hw_(hw),
+      max_steps_(max_steps),
+      plan_(channels == 1 ? Plan::kOneChannel
+            : hw > 1      ? Plan::kPerSample
+                          : Plan::kRows),
+      welford_mean_(static_cast<std::size_t>(channels), 0.0),
+      welford_m2_(static_cast<std::size_t>(channels), 0.0) {
+  switch (plan_) {
+    case Plan::kPerSample:
+      sample_sums_.assign(static_cast<std::size_t>(channels), 0.0f);
+      break;
+    case Plan::kRows: {
+      // vectorized_outer_sum sums 32 channels at a time directly; from 8
+      // channels the rest, and below 8 channels all but groups of 4, go
+      // through row_sum.
+      direct_ =
+          channels >= kVectorWidth ? channels / kStreamRow * kStreamRow : channels / kIlp * kIlp;
+      const std::int64_t rest = channels - direct_;
+      if (direct_ > 0) {
+        direct_lanes_ = lane_set(direct_, max_steps, [&](std::int64_t k) { return k * batch; });
+      }
+      if (rest > 0) {
+        ilp_lanes_ =
+            lane_set(kIlp * rest, max_steps, [&](std::int64_t k) { return k * batch / kIlp; });
+        pending_.assign(static_cast<std::size_t>(kIlp * rest), 0.0f);
+      }
+      break;
+    }
+    case Plan::kOneChannel:
+      stream_lanes_ = lane_set(kStreamRow, max_steps,
+                               [&](std::int64_t k) { return k * batch * hw / kStreamRow; });
+      pending_.assign(kStreamRow, 0.0f);
+      head_.reserve(kVectorWidth);
+      break;
+  }
+}
+
+void ManualStatistics::add_batch(const float* input) {
+  if (steps_ >= max_steps_) throw std::logic_error("ManualStatistics: more batches than planned");
+  add_welford(input);
+  switch (plan_) {
+    case Plan::kPerSample:
+      for (std::int64_t b = 0; b < batch_; ++b) {
+        for (std::int64_t c = 0; c < channels_; ++c) {
+          sample_sums_[static_cast<std::size_t>(c)] +=
+              row_sum(input + (b * channels_ + c) * hw_, hw_);
+        }
+      }
+      break;
+    case Plan::kRows:
+      add_rows(input);
+      break;
+    case Plan::kOneChannel:
+      add_one_channel(input, batch_ * hw_);
+      break;
+  }
+  ++steps_;
+}
+
+void ManualStatistics::add_welford(const float* input) {
+  double* mean = welford_mean_.data();
+  double* m2 = welford_m2_.data();
+  if (plan_ == Plan::kOneChannel) {
+    welford_plain(mean, m2, input, batch_ * hw_, count_);
+  } else if (plan_ == Plan::kRows) {
+    welford_fused(mean, m2, input, batch_, channels_, channels_, 1, count_);
+  } else {
+    // Each channel in memory order (its h, w, then the next sample); blocks of
+    // channels side by side keep independent divisions in flight.
+    constexpr std::int64_t kBlock = 16;
+    for (std::int64_t b = 0; b < batch_; ++b) {
+      for (std::int64_t c0 = 0; c0 < channels_; c0 += kBlock) {
+        const std::int64_t lanes = std::min(kBlock, channels_ - c0);
+        welford_fused(mean + c0, m2 + c0, input + (b * channels_ + c0) * hw_, hw_, 1, lanes, hw_,
+                      count_ + b * hw_);
       }
     }
-    moments_[static_cast<std::size_t>(ch)].merge(Moments{count, mean, m2});
+  }
+  count_ += batch_ * hw_;
+}
+
+void ManualStatistics::add_rows(const float* input) {
+  const std::int64_t rest = channels_ - direct_;
+  for (std::int64_t b = 0; b < batch_; ++b) {
+    const float* row = input + b * channels_;
+    for (auto& lanes : direct_lanes_) lanes.add_row(row);
+    if (rest == 0) continue;
+    std::copy(row + direct_, row + channels_, pending_.begin() + pending_count_ * rest);
+    if (++pending_count_ == kIlp) {
+      for (auto& lanes : ilp_lanes_) lanes.add_row(pending_.data());
+      pending_count_ = 0;
+    }
   }
 }
 
-void ChannelMoments::merge(const ChannelMoments& other) {
-  for (std::size_t i = 0; i < moments_.size() && i < other.moments_.size(); ++i) {
-    moments_[i].merge(other.moments_[i]);
+void ManualStatistics::add_one_channel(const float* input, std::int64_t count) {
+  std::int64_t i = 0;
+  for (; i < count && static_cast<std::int64_t>(head_.size()) < kVectorWidth; ++i) {
+    head_.push_back(input[i]);
+    pending_[static_cast<std::size_t>(pending_count_++)] = input[i];
+    if (pending_count_ == kStreamRow) {
+      for (auto& lanes : stream_lanes_) lanes.add_row(pending_.data());
+      pending_count_ = 0;
+    }
   }
+  for (; i < count; ++i) {
+    if (pending_count_ == 0) {
+      // Whole rows straight from the batch.
+      for (; i + kStreamRow <= count; i += kStreamRow) {
+        for (auto& lanes : stream_lanes_) lanes.add_row(input + i);
+      }
+      if (i == count) break;
+    }
+    pending_[static_cast<std::size_t>(pending_count_++)] = input[i];
+    if (pending_count_ == kStreamRow) {
+      for (auto& lanes : stream_lanes_) lanes.add_row(pending_.data());
+      pending_count_ = 0;
+    }
+  }
+}
+
+const CascadeLanes& ManualStatistics::lanes_for(const std::vector<CascadeLanes>& set,
+                                                std::int64_t rows) const {
+  const int index = cascade_level_power(rows) - set.front().power();
+  if (index < 0 || index >= static_cast<int>(set.size())) {
+    throw std::logic_error("ManualStatistics: no lanes for this level power");
+  }
+  return set[static_cast<std::size_t>(index)];
+}
+
+float ManualStatistics::one_channel_sum() const {
+  const std::int64_t n = steps_ * batch_ * hw_;
+  if (n < kVectorWidth) return torch_sum(head_.data(), n);
+  // vectorized_inner_sum's row_sum, finished with the values not yet in a row.
+  float partial[kStreamRow];
+  lanes_for(stream_lanes_, n / kStreamRow).finish(partial);
+  const std::int64_t vectors = pending_count_ / kVectorWidth;
+  for (std::int64_t v = 0; v < vectors; ++v) {
+    for (std::int64_t l = 0; l < kVectorWidth; ++l) {
+      partial[l] += pending_[static_cast<std::size_t>(v * kVectorWidth + l)];
+    }
+  }
+  for (std::int64_t k = 1; k < kIlp; ++k) {
+    for (std::int64_t l = 0; l < kVectorWidth; ++l) partial[l] += partial[k * kVectorWidth + l];
+  }
+  float sum = 0.0f;
+  for (std::int64_t t = vectors * kVectorWidth; t < pending_count_; ++t) {
+    sum += pending_[static_cast<std::size_t>(t)];
+  }
+  for (std::int64_t l = 0; l < kVectorWidth; ++l) sum += partial[l];
+  return 0.0f + sum;
+}
+
+void ManualStatistics::mean(float* out) const {
+  const std::int64_t rows = steps_ * batch_;
+  // sum(...).div_(S * H * W): one float division by the count rounded to float.
+  const float count = static_cast<float>(rows * hw_);
+  if (steps_ == 0) {
+    std::fill(out, out + channels_, kNanF);
+    return;
+  }
+  switch (plan_) {
+    case Plan::kPerSample:
+      for (std::int64_t c = 0; c < channels_; ++c) {
+        out[c] = sample_sums_[static_cast<std::size_t>(c)] / count;
+      }
+      break;
+    case Plan::kOneChannel:
+      out[0] = one_channel_sum() / count;
+      break;
+    case Plan::kRows: {
+      std::vector<float> sums(static_cast<std::size_t>(channels_));
+      if (direct_ > 0) lanes_for(direct_lanes_, rows).finish(sums.data());
+      const std::int64_t rest = channels_ - direct_;
+      if (rest > 0) {
+        std::vector<float> partial(static_cast<std::size_t>(kIlp * rest));
+        lanes_for(ilp_lanes_, rows / kIlp).finish(partial.data());
+        for (std::int64_t r = 0; r < rest; ++r) {
+          float s = partial[static_cast<std::size_t>(r)];
+          for (std::int64_t q = 0; q < pending_count_; ++q) {
+            s += pending_[static_cast<std::size_t>(q * rest + r)];
+          }
+          for (std::int64_t k = 1; k < kIlp; ++k)
+            s += partial[static_cast<std::size_t>(k * rest + r)];
+          sums[static_cast<std::size_t>(direct_ + r)] = s;
+        }
+      }
+      for (std::int64_t c = 0; c < channels_; ++c) {
+        out[c] = (0.0f + sums[static_cast<std::size_t>(c)]) / count;
+      }
+      break;
+    }
+  }
+}
+
+void ManualStatistics::var(float* out) const {
+  if (plan_ == Plan::kOneChannel) {
+    if (one_channel_var_steps_ == steps_) {
+      out[0] = one_channel_var_;
+    } else {
+      double v;
+      exact_var(&v);
+      out[0] = static_cast<float>(v);
+    }
+    return;
+  }
+  // WelfordOps::project: m2 / (n - 1), or m2 / 0 with fewer than 2 values.
+  const double n = static_cast<double>(count_);
+  const double divisor = n > 1 ? n - 1 : 0.0;
+  for (std::int64_t c = 0; c < channels_; ++c) {
+    out[c] = count_ == 0 ? kNanF
+                         : static_cast<float>(welford_m2_[static_cast<std::size_t>(c)] / divisor);
+  }
+}
+
+void ManualStatistics::exact_mean(double* out) const {
+  for (std::int64_t c = 0; c < channels_; ++c) {
+    out[c] = count_ == 0 ? kNan : welford_mean_[static_cast<std::size_t>(c)];
+  }
+}
+
+void ManualStatistics::exact_var(double* out) const {
+  for (std::int64_t c = 0; c < channels_; ++c) {
+    out[c] = count_ < 2
+                 ? kNan
+                 : welford_m2_[static_cast<std::size_t>(c)] / static_cast<double>(count_ - 1);
+  }
+}
+
+void ManualStatistics::OneChannelVariance::add_batch(const float* input, std::int64_t count) {
+  // std_var_all_cpu: ((x - mean)^2).sum() in double, plain multiply and add.
+  double s = sum_squares_;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const double d = static_cast<double>(input[i]) - mean_;
+    s += d * d;
+  }
+  sum_squares_ = s;
+}
+
+ManualStatistics::OneChannelVariance ManualStatistics::start_second_pass() const {
+  OneChannelVariance pass;
+  float m;
+  mean(&m);
+  pass.mean_ = m;
+  return pass;
+}
+
+void ManualStatistics::finish_second_pass(const OneChannelVariance& pass) {
+  const double n = static_cast<double>(steps_ * batch_ * hw_);
+  one_channel_var_ = static_cast<float>(pass.sum_squares_ / std::max(0.0, n - 1.0));
+  one_channel_var_steps_ = steps_;
 }
 
 }  // namespace bnlab

@@ -61,12 +61,16 @@ void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
     v->clear();
     v->reserve(capacity);
   }
+  for (auto* v : {&exact_mean, &exact_var}) {
+    v->clear();
+    v->reserve(capacity);
+  }
 }
 
 Experiment::Experiment(const ExperimentConfig& config)
     : config_(config),
       layer_(layer_options(config)),
-      manual_(config.channels),
+      manual_(config.batch, config.channels, config.height * config.width, config.steps),
       batch_(static_cast<std::size_t>(config.elements_per_batch())) {
   generator_.manual_seed(config.seed.bits);
   // The article draws y = torch.randn(N, C, H, W) once, only for randn_like's
@@ -91,7 +95,6 @@ void Experiment::draw_batch(TorchGenerator& generator, std::vector<float>& batch
 
 std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
   const Shape4 shape{config_.batch, config_.channels, config_.height, config_.width};
-  const std::int64_t hw = config_.height * config_.width;
   std::int64_t done = 0;
   if (trace != nullptr && trace->steps == 0) trace->first_step = steps_done_ + 1;
   while (done < max_steps && !finished()) {
@@ -100,7 +103,7 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
     draw_batch(generator_, batch_, step);
     // An eval forward leaves the buffers as they are; only its output would differ.
     if (layer_.is_training()) layer_.forward(batch_.data(), shape, nullptr);
-    manual_.add_batch(batch_.data(), config_.batch, config_.channels, hw);
+    manual_.add_batch(batch_.data());
     ++steps_done_;
     ++done;
     if (trace != nullptr) {
@@ -108,10 +111,14 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
       const auto& rv = layer_.running_var();
       trace->running_mean.insert(trace->running_mean.end(), rm.begin(), rm.end());
       trace->running_var.insert(trace->running_var.end(), rv.begin(), rv.end());
-      for (const auto& m : manual_.channels()) {
-        trace->manual_mean.push_back(m.mean);
-        trace->manual_var.push_back(m.variance_unbiased());
-      }
+      const std::size_t at = trace->manual_mean.size();
+      const auto c = static_cast<std::size_t>(config_.channels);
+      for (auto* v : {&trace->manual_mean, &trace->manual_var}) v->resize(at + c);
+      for (auto* v : {&trace->exact_mean, &trace->exact_var}) v->resize(at + c);
+      manual_.mean(trace->manual_mean.data() + at);
+      manual_.var(trace->manual_var.data() + at);
+      manual_.exact_mean(trace->exact_mean.data() + at);
+      manual_.exact_var(trace->exact_var.data() + at);
       if (probing()) {
         const ChannelStats p = probe_eval_stats(probe_scratch_);
         trace->probe_mean.insert(trace->probe_mean.end(), p.mean.begin(), p.mean.end());
@@ -120,7 +127,26 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
       ++trace->steps;
     }
   }
+  if (done > 0 && finished() && manual_.variance_needs_second_pass()) {
+    finish_one_channel_variance();
+    if (trace != nullptr) manual_.var(&trace->manual_var.back());
+  }
   return done;
+}
+
+// PyTorch's one-channel variance sums (x - mean)^2 with the final mean: draw
+// every input again from the seed (the generator is all the state there is)
+// instead of keeping them.
+void Experiment::finish_one_channel_variance() {
+  TorchGenerator generator;
+  generator.manual_seed(config_.seed.bits);
+  generator.randn(batch_.data(), batch_.size());  // y
+  auto pass = manual_.start_second_pass();
+  for (std::int64_t s = 0; s < steps_done_; ++s) {
+    draw_batch(generator, batch_, s + 1);
+    pass.add_batch(batch_.data(), static_cast<std::int64_t>(batch_.size()));
+  }
+  manual_.finish_second_pass(pass);
 }
 
 ExperimentSummary Experiment::summary() const {
@@ -129,22 +155,23 @@ ExperimentSummary Experiment::summary() const {
   s.running_mean = layer_.running_mean();
   s.running_var = layer_.running_var();
   s.num_batches_tracked = layer_.num_batches_tracked();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (const auto& m : manual_.channels()) {
-    s.manual_mean.push_back(m.count > 0 ? m.mean : nan);
-    s.manual_var.push_back(m.variance_unbiased());
-  }
-  // As the article: |manual - running| on float32 tensors, averaged.
-  double sum_mean = 0, sum_var = 0;
-  for (std::size_t c = 0; c < s.running_mean.size(); ++c) {
-    sum_mean +=
-        std::fabs(static_cast<double>(static_cast<float>(s.manual_mean[c]) - s.running_mean[c]));
-    sum_var +=
-        std::fabs(static_cast<double>(static_cast<float>(s.manual_var[c]) - s.running_var[c]));
-  }
-  const double channels = static_cast<double>(s.running_mean.size());
-  s.mean_abs_diff_mean = sum_mean / channels;
-  s.mean_abs_diff_var = sum_var / channels;
+  const auto c = static_cast<std::size_t>(config_.channels);
+  s.manual_mean.resize(c);
+  s.manual_var.resize(c);
+  s.exact_mean.resize(c);
+  s.exact_var.resize(c);
+  manual_.mean(s.manual_mean.data());
+  manual_.var(s.manual_var.data());
+  manual_.exact_mean(s.exact_mean.data());
+  manual_.exact_var(s.exact_var.data());
+  // As the article: (smean - rm).abs().mean(), float32 tensors: float
+  // differences, PyTorch's sum of the C values, one float division.
+  std::vector<float> diff(c);
+  for (std::size_t i = 0; i < c; ++i) diff[i] = std::fabs(s.manual_mean[i] - s.running_mean[i]);
+  const auto n = static_cast<std::int64_t>(c);
+  s.mean_abs_diff_mean = torch_sum(diff.data(), n) / static_cast<float>(n);
+  for (std::size_t i = 0; i < c; ++i) diff[i] = std::fabs(s.manual_var[i] - s.running_var[i]);
+  s.mean_abs_diff_var = torch_sum(diff.data(), n) / static_cast<float>(n);
   return s;
 }
 

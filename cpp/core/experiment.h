@@ -31,7 +31,11 @@ struct StepTrace {
   std::int64_t first_step = 0;  // 1-based number of the chunk's first step
   std::int64_t steps = 0;
   std::vector<float> running_mean, running_var;
-  std::vector<double> manual_mean, manual_var;  // unbiased variance, NaN below 2 values
+  // PyTorch's stacked.mean / stacked.var after each step (NaN where undefined).
+  // With one channel the variance is PyTorch's only at the run's last step (it
+  // is two-pass there); before that it is exact_var rounded to float.
+  std::vector<float> manual_mean, manual_var;
+  std::vector<double> exact_mean, exact_var;  // the same in double precision
   std::vector<double> probe_mean, probe_std;    // eval-mode probe, only while probing
   void clear(std::int64_t channels, std::int64_t capacity_steps);
 };
@@ -40,8 +44,10 @@ struct ExperimentSummary {
   std::int64_t steps_done = 0;
   std::vector<float> running_mean, running_var;
   std::int64_t num_batches_tracked = 0;
-  std::vector<double> manual_mean, manual_var;           // NaN where undefined
-  double mean_abs_diff_mean = 0, mean_abs_diff_var = 0;  // NaN with no steps
+  std::vector<float> manual_mean, manual_var;  // PyTorch's float32 values, NaN where undefined
+  std::vector<double> exact_mean, exact_var;   // double precision, NaN where undefined
+  // (smean - rm).abs().mean() as PyTorch computes it in float32; NaN with no steps.
+  float mean_abs_diff_mean = 0, mean_abs_diff_var = 0;
 };
 
 // Why an experiment of this config's sizes cannot be allocated, or "": the
@@ -98,14 +104,15 @@ class Experiment {
   PreciseBn precise_bn(std::int64_t batches) const;
 
   const BatchNorm2d& layer() const { return layer_; }
-  const ChannelMoments& manual() const { return manual_; }
+  const ManualStatistics& manual() const { return manual_; }
   ExperimentSummary summary() const;
 
  private:
   ExperimentConfig config_;
   TorchGenerator generator_;
   BatchNorm2d layer_;
-  ChannelMoments manual_;
+  ManualStatistics manual_;
+  void finish_one_channel_variance();
   // Draws the next batch as step `step` of the loop does, into batch_.
   void draw_batch(TorchGenerator& generator, std::vector<float>& batch, std::int64_t step) const;
   ChannelStats probe_eval_stats(std::vector<float>& scratch) const;
