@@ -339,4 +339,14 @@ void ManualStatistics::finish_second_pass(const OneChannelVariance& pass) {
   one_channel_var_steps_ = steps_;
 }
 
+std::size_t ManualStatistics::state_bytes() const {
+  std::size_t bytes = sizeof(*this);
+  bytes += (welford_mean_.capacity() + welford_m2_.capacity()) * sizeof(double);
+  bytes += (sample_sums_.capacity() + pending_.capacity() + head_.capacity()) * sizeof(float);
+  for (const auto* set : {&direct_lanes_, &ilp_lanes_, &stream_lanes_}) {
+    for (const auto& lanes : *set) bytes += sizeof(lanes) + lanes.state_bytes();
+  }
+  return bytes;
+}
+
 }  // namespace bnlab

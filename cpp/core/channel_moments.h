@@ -5,6 +5,7 @@
 // Also the same statistics in double precision, for comparison.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +46,9 @@ class ManualStatistics {
   };
   OneChannelVariance start_second_pass() const;
   void finish_second_pass(const OneChannelVariance& pass);
+
+  // Bytes of state held, for checking that it does not grow with the steps.
+  std::size_t state_bytes() const;
 
  private:
   enum class Plan { kPerSample, kRows, kOneChannel };

@@ -3,6 +3,7 @@
 // The rules are written down in docs/pytorch-parity.md, section 5.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,7 @@ class CascadeLanes {
   void finish(float* out) const;
   int power() const { return power_; }
   std::int64_t rows() const { return rows_; }
+  std::size_t state_bytes() const { return acc_.capacity() * sizeof(float); }
 
  private:
   void carry();

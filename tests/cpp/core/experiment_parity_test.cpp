@@ -22,6 +22,7 @@ namespace bnlab {
 namespace {
 
 using testing::bits_match;
+using testing::bits_of;
 using testing::describe_float;
 using testing::fixture_cases;
 using testing::Json;
@@ -69,10 +70,10 @@ TEST(ExperimentFixture, LoadsAndCoversTheRequiredConfigs) {
   EXPECT_EQ(article["running_mean_bits"].size(), 2000u);
 }
 
-// The manual statistics are float reductions in PyTorch and doubles in the core:
-// they agree to ~1e-7 of the data's scale (randn values, scale 1).
-void expect_manual_close(const std::string& what, const Json& expected,
-                         const std::vector<double>& actual) {
+// The manual statistics are PyTorch's float32 values: the fixture's doubles
+// (float values widened by tolist()) must come back exactly.
+void expect_manual_equal(const std::string& what, const Json& expected,
+                         const std::vector<float>& actual) {
   ASSERT_EQ(expected.size(), actual.size()) << what;
   for (std::size_t c = 0; c < actual.size(); ++c) {
     if (expected[c].is_null()) {
@@ -80,8 +81,10 @@ void expect_manual_close(const std::string& what, const Json& expected,
           << what << "[" << c << "]: PyTorch has nan, core " << actual[c];
       continue;
     }
-    const double want = expected[c].get<double>();
-    EXPECT_NEAR(actual[c], want, 1e-6 * std::max(1.0, std::fabs(want))) << what << "[" << c << "]";
+    const float want = static_cast<float>(expected[c].get<double>());
+    EXPECT_EQ(bits_of(actual[c]), bits_of(want))
+        << what << "[" << c << "]: PyTorch " << describe_float(want) << ", core "
+        << describe_float(actual[c]);
   }
 }
 
@@ -133,13 +136,15 @@ TEST_P(ExperimentParity, RunningStatisticsAtEveryStep) {
   EXPECT_TRUE(bits_match("final running_var", c["final_running_var_bits"], s.running_var));
   EXPECT_TRUE(bits_match("layer running_mean", c["final_running_mean_bits"],
                          experiment.layer().running_mean()));
-  expect_manual_close("manual_mean", c["manual_mean"], s.manual_mean);
-  expect_manual_close("manual_var", c["manual_var"], s.manual_var);
+  expect_manual_equal("manual_mean", c["manual_mean"], s.manual_mean);
+  expect_manual_equal("manual_var", c["manual_var"], s.manual_var);
   if (config.steps > 0) {
     // The trace's last manual statistics are the summary's.
     const std::size_t last = (static_cast<std::size_t>(trace.steps) - 1) * channels;
     for (std::size_t ch = 0; ch < channels && trace.steps > 0; ++ch) {
-      EXPECT_EQ(trace.manual_mean[last + ch], s.manual_mean[ch]) << "channel " << ch;
+      EXPECT_EQ(bits_of(trace.manual_mean[last + ch]), bits_of(s.manual_mean[ch])) << ch;
+      EXPECT_EQ(bits_of(trace.manual_var[last + ch]), bits_of(s.manual_var[ch])) << ch;
+      EXPECT_EQ(trace.exact_mean[last + ch], s.exact_mean[ch]) << "channel " << ch;
     }
   }
 }
