@@ -52,17 +52,22 @@ void welford_fused(double* mean, double* m2, const float* x, std::int64_t rows,
 }
 
 // One channel: PyTorch's variance does not use Welford there, so the double
-// statistics need not match any rounding: the plain update is enough.
-void welford_plain(double* mean, double* m2, const float* x, std::int64_t n, std::int64_t count) {
-  double mu = *mean, s = *m2;
+// statistics need not follow any rounding. The batch's own mean and squared
+// deviations (two passes, no division per value), merged by Chan's update.
+void merge_batch_moments(double* mean, double* m2, const float* x, std::int64_t n,
+                         std::int64_t count) {
+  double sum = 0;
+  for (std::int64_t i = 0; i < n; ++i) sum += x[i];
+  const double batch_mean = sum / static_cast<double>(n);
+  double batch_m2 = 0;
   for (std::int64_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    const double delta = v - mu;
-    mu += delta / static_cast<double>(count + i + 1);
-    s += delta * (v - mu);
+    const double d = x[i] - batch_mean;
+    batch_m2 += d * d;
   }
-  *mean = mu;
-  *m2 = s;
+  const double total = static_cast<double>(count + n);
+  const double delta = batch_mean - *mean;
+  *mean += delta * (static_cast<double>(n) / total);
+  *m2 += batch_m2 + delta * delta * (static_cast<double>(count) * static_cast<double>(n) / total);
 }
 
 float row_sum(const float* x, std::int64_t n) {
@@ -149,7 +154,7 @@ void ManualStatistics::add_welford(const float* input) {
   double* mean = welford_mean_.data();
   double* m2 = welford_m2_.data();
   if (plan_ == Plan::kOneChannel) {
-    welford_plain(mean, m2, input, batch_ * hw_, count_);
+    merge_batch_moments(mean, m2, input, batch_ * hw_, count_);
   } else if (plan_ == Plan::kRows) {
     welford_fused(mean, m2, input, batch_, channels_, channels_, 1, count_);
   } else {

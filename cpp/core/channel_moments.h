@@ -28,8 +28,9 @@ class ManualStatistics {
   // the double-precision variance rounded to float.
   void mean(float* out) const;
   void var(float* out) const;
-  // The same in double precision: Welford's mean and unbiased variance, the
-  // accumulators of PyTorch's variance kernel before it rounds to float.
+  // The same in double precision: with several channels Welford's mean and
+  // unbiased variance, the accumulators of PyTorch's variance kernel before it
+  // rounds to float; with one channel a streaming (Chan) mean and variance.
   void exact_mean(double* out) const;
   void exact_var(double* out) const;
 
@@ -62,7 +63,7 @@ class ManualStatistics {
   Plan plan_;
   std::int64_t steps_ = 0;
 
-  // Welford in double per channel (all channels share the count).
+  // Welford in double per channel (all channels share the count); one channel: Chan.
   std::vector<double> welford_mean_, welford_m2_;
   std::int64_t count_ = 0;
 

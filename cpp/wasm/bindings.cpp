@@ -213,8 +213,12 @@ class JsExperiment {
     out.set("steps", static_cast<double>(trace_.steps));
     out.set("runningMean", copy_out(trace_.running_mean));
     out.set("runningVar", copy_out(trace_.running_var));
+    // PyTorch's float32 manual statistics (Float32Array) and the same in double
+    // precision (Float64Array), for the page to show side by side.
     out.set("manualMean", copy_out(trace_.manual_mean));
     out.set("manualVar", copy_out(trace_.manual_var));
+    out.set("exactMean", copy_out(trace_.exact_mean));
+    out.set("exactVar", copy_out(trace_.exact_var));
     if (experiment_.probing()) {
       out.set("probeMean", copy_out(trace_.probe_mean));
       out.set("probeStd", copy_out(trace_.probe_std));

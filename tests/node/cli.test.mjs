@@ -83,3 +83,22 @@ test("--json round-trips the running statistics as float32", () => {
   assert.equal(summary.num_batches_tracked, article.config.steps);
   assert.deepEqual(summary.config.momentum, article.config.momentum);
 });
+
+// Issue 7's example and every 20th random config of manual_statistics.json:
+// both CLIs print PyTorch's text, and the same --json.
+test("random configs: both CLIs print PyTorch's text and the same --json", () => {
+  const { random } = fixture("manual_statistics.json");
+  const picked = random.filter((_, i) => i % 20 === 0);
+  assert.equal(picked[0].config.seed, "7");
+  assert.ok(picked.length >= 26);
+  for (const r of picked) {
+    const args = configArgs(r.config);
+    const native = run(nativeCli, args);
+    assert.equal(native.out, r.stdout, args.join(" "));
+    assert.equal(run(process.execPath, [nodeCli, ...args]).out, native.out, args.join(" "));
+    const json = run(nativeCli, [...args, "--json"]);
+    assert.equal(run(process.execPath, [nodeCli, ...args, "--json"]).out, json.out);
+    const summary = JSON.parse(json.out);
+    assert.equal(summary.exact_var.length, r.config.channels);
+  }
+});
