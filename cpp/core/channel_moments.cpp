@@ -262,11 +262,14 @@ void ManualStatistics::mean(float* out) const {
       out[0] = one_channel_sum() / count;
       break;
     case Plan::kRows: {
-      std::vector<float> sums(static_cast<std::size_t>(channels_));
+      // Scratch kept between calls: a trace reads the mean after every step.
+      std::vector<float>& sums = scratch_sums_;
+      std::vector<float>& partial = scratch_partial_;
+      sums.resize(static_cast<std::size_t>(channels_));
       if (direct_ > 0) lanes_for(direct_lanes_, rows).finish(sums.data());
       const std::int64_t rest = channels_ - direct_;
       if (rest > 0) {
-        std::vector<float> partial(static_cast<std::size_t>(kIlp * rest));
+        partial.resize(static_cast<std::size_t>(kIlp * rest));
         lanes_for(ilp_lanes_, rows / kIlp).finish(partial.data());
         for (std::int64_t r = 0; r < rest; ++r) {
           float s = partial[static_cast<std::size_t>(r)];
@@ -347,7 +350,9 @@ void ManualStatistics::finish_second_pass(const OneChannelVariance& pass) {
 std::size_t ManualStatistics::state_bytes() const {
   std::size_t bytes = sizeof(*this);
   bytes += (welford_mean_.capacity() + welford_m2_.capacity()) * sizeof(double);
-  bytes += (sample_sums_.capacity() + pending_.capacity() + head_.capacity()) * sizeof(float);
+  bytes += (sample_sums_.capacity() + pending_.capacity() + head_.capacity() +
+            scratch_sums_.capacity() + scratch_partial_.capacity()) *
+           sizeof(float);
   for (const auto* set : {&direct_lanes_, &ilp_lanes_, &stream_lanes_}) {
     for (const auto& lanes : *set) bytes += sizeof(lanes) + lanes.state_bytes();
   }

@@ -80,6 +80,7 @@ class ManualStatistics {
   // the first 8 values for sums of fewer than 8.
   std::vector<CascadeLanes> stream_lanes_;
   std::vector<float> head_;
+  mutable std::vector<float> scratch_sums_, scratch_partial_;
   std::int64_t one_channel_var_steps_ = -1;
   float one_channel_var_ = 0;
 };
