@@ -13,6 +13,7 @@ constexpr std::int64_t kVectorWidth = 8;
 constexpr std::int64_t kStreamRow = kIlp * kVectorWidth;
 constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kTransposeLanes = 16, kTransposeRows = 256;
 
 // PyTorch's variance kernel (compiled with FMA) fuses m2 + delta * new_delta.
 // On x86-64 an FMA clone runs where the CPU has it; WebAssembly has no fma
@@ -32,17 +33,16 @@ inline double fused_multiply_add(double a, double b, double c) {
 }
 
 // WelfordOps::reduce: value `i` of a channel is divided by double(count + i + 1).
-// `x` holds `rows` rows of `lanes` channels, channel l of row r at
-// x[r * row_stride + l * lane_stride].
+// `x` holds `rows` rows of `lanes` channels side by side (contiguous), so the
+// compiler can vectorise across channels (the same IEEE operations per lane).
 BNLAB_WELFORD_CLONES
-void welford_fused(double* mean, double* m2, const float* x, std::int64_t rows,
-                   std::int64_t row_stride, std::int64_t lanes, std::int64_t lane_stride,
-                   std::int64_t count) {
+void welford_fused(double* __restrict__ mean, double* __restrict__ m2, const float* __restrict__ x,
+                   std::int64_t rows, std::int64_t lanes, std::int64_t count) {
   for (std::int64_t r = 0; r < rows; ++r) {
     const double n = static_cast<double>(count + r + 1);
-    const float* row = x + r * row_stride;
+    const float* row = x + r * lanes;
     for (std::int64_t l = 0; l < lanes; ++l) {
-      const double v = row[l * lane_stride];
+      const double v = row[l];
       const double delta = v - mean[l];
       const double new_mean = mean[l] + delta / n;
       m2[l] = fused_multiply_add(delta, v - new_mean, m2[l]);
@@ -101,6 +101,7 @@ ManualStatistics::ManualStatistics(std::int64_t batch, std::int64_t channels, st
   switch (plan_) {
     case Plan::kPerSample:
       sample_sums_.assign(static_cast<std::size_t>(channels), 0.0f);
+      transposed_.resize(static_cast<std::size_t>(kTransposeLanes * kTransposeRows));
       break;
     case Plan::kRows: {
       // vectorized_outer_sum sums 32 channels at a time directly; from 8
@@ -156,16 +157,23 @@ void ManualStatistics::add_welford(const float* input) {
   if (plan_ == Plan::kOneChannel) {
     merge_batch_moments(mean, m2, input, batch_ * hw_, count_);
   } else if (plan_ == Plan::kRows) {
-    welford_fused(mean, m2, input, batch_, channels_, channels_, 1, count_);
+    welford_fused(mean, m2, input, batch_, channels_, count_);
   } else {
-    // Each channel in memory order (its h, w, then the next sample); blocks of
-    // channels side by side keep independent divisions in flight.
-    constexpr std::int64_t kBlock = 16;
+    // Each channel in memory order (its h, w, then the next sample). Blocks of
+    // channels are transposed so that their values sit side by side, as in
+    // the H*W == 1 layout: independent divisions in flight, vectorisable.
+    float* block = transposed_.data();
     for (std::int64_t b = 0; b < batch_; ++b) {
-      for (std::int64_t c0 = 0; c0 < channels_; c0 += kBlock) {
-        const std::int64_t lanes = std::min(kBlock, channels_ - c0);
-        welford_fused(mean + c0, m2 + c0, input + (b * channels_ + c0) * hw_, hw_, 1, lanes, hw_,
-                      count_ + b * hw_);
+      for (std::int64_t c0 = 0; c0 < channels_; c0 += kTransposeLanes) {
+        const std::int64_t lanes = std::min(kTransposeLanes, channels_ - c0);
+        const float* planes = input + (b * channels_ + c0) * hw_;
+        for (std::int64_t i0 = 0; i0 < hw_; i0 += kTransposeRows) {
+          const std::int64_t rows = std::min(kTransposeRows, hw_ - i0);
+          for (std::int64_t l = 0; l < lanes; ++l) {
+            for (std::int64_t i = 0; i < rows; ++i) block[i * lanes + l] = planes[l * hw_ + i0 + i];
+          }
+          welford_fused(mean + c0, m2 + c0, block, rows, lanes, count_ + b * hw_ + i0);
+        }
       }
     }
   }
@@ -351,7 +359,7 @@ std::size_t ManualStatistics::state_bytes() const {
   std::size_t bytes = sizeof(*this);
   bytes += (welford_mean_.capacity() + welford_m2_.capacity()) * sizeof(double);
   bytes += (sample_sums_.capacity() + pending_.capacity() + head_.capacity() +
-            scratch_sums_.capacity() + scratch_partial_.capacity()) *
+            scratch_sums_.capacity() + scratch_partial_.capacity() + transposed_.capacity()) *
            sizeof(float);
   for (const auto* set : {&direct_lanes_, &ilp_lanes_, &stream_lanes_}) {
     for (const auto& lanes : *set) bytes += sizeof(lanes) + lanes.state_bytes();

@@ -118,12 +118,11 @@ double fma_by_odd_rounding(double a, double b, double c) {
   double v = tl + ul;
   const double vb = v - tl;
   const double err = (tl - (v - vb)) + (ul - vb);
-  if (err != 0.0) {
-    std::uint64_t u = bits_of(v);
-    if ((u & 1) == 0) u += ((err > 0) == (v > 0)) ? 1 : static_cast<std::uint64_t>(-1);
-    v = double_of(u);
-  }
-  return th + v;
+  // Without branches, so that loops over channels stay vectorisable.
+  const std::uint64_t u = bits_of(v);
+  const std::uint64_t move = static_cast<std::uint64_t>(err != 0.0) & ~u & 1;
+  const std::uint64_t step = ((err > 0) == (v > 0)) ? 1 : ~std::uint64_t{0};
+  return th + double_of(u + move * step);
 }
 
 }  // namespace bnlab

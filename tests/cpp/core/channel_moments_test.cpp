@@ -166,7 +166,8 @@ TEST(ManualStatistics, StateDoesNotGrowWithSteps) {
       EXPECT_EQ(large.state_bytes(), before) << channels << "x" << hw;
       EXPECT_LE(large.state_bytes(), small.state_bytes() + 3 * (4 * 4 * 40 + 64) * sizeof(float))
           << channels << "x" << hw;
-      EXPECT_LE(small.state_bytes(), 2048 + static_cast<std::size_t>(channels) * 64)
+      // Fixed part: the object, scratch, and a 16 x 256 block for transposing planes.
+      EXPECT_LE(small.state_bytes(), 2048 + 16384 + static_cast<std::size_t>(channels) * 64)
           << channels << "x" << hw;
     }
   }
