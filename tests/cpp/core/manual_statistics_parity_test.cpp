@@ -29,7 +29,7 @@ const Json& part(const char* key) {
 }
 
 ExperimentConfig config_of(const Json& c) {
-  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<bnlab::FieldInput> fields;
   for (const char* key : {"seed", "batch", "channels", "height", "width", "steps", "eps"}) {
     fields.emplace_back(key, c[key].is_string() ? c[key].get<std::string>() : c[key].dump());
   }
