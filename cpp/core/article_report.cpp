@@ -73,10 +73,10 @@ std::string json_array(const std::vector<T>& values) {
 }
 
 // (smean - rm).abs().mean() as the article prints it.
-double mean_abs_diff(const std::vector<double>& manual, const std::vector<float>& running) {
+double mean_abs_diff(const std::vector<float>& manual, const std::vector<float>& running) {
   double sum = 0;
   for (std::size_t c = 0; c < running.size(); ++c) {
-    sum += std::fabs(static_cast<double>(static_cast<float>(manual[c]) - running[c]));
+    sum += std::fabs(static_cast<double>(manual[c] - running[c]));
   }
   return sum / static_cast<double>(running.size());
 }

@@ -36,7 +36,7 @@ struct StepTrace {
   // is two-pass there); before that it is exact_var rounded to float.
   std::vector<float> manual_mean, manual_var;
   std::vector<double> exact_mean, exact_var;  // the same in double precision
-  std::vector<double> probe_mean, probe_std;    // eval-mode probe, only while probing
+  std::vector<double> probe_mean, probe_std;  // eval-mode probe, only while probing
   void clear(std::int64_t channels, std::int64_t capacity_steps);
 };
 
