@@ -53,15 +53,11 @@ void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
   // past it (a caller's mistake) only reserves less, it never wraps.
   const auto product = product_within({channels, capacity_steps}, kMaxTraceValues);
   const auto capacity = static_cast<std::size_t>(product ? *product : 0);
-  for (auto* v : {&running_mean, &running_var}) {
+  for (auto* v : {&running_mean, &running_var, &manual_mean, &manual_var}) {
     v->clear();
     v->reserve(capacity);
   }
-  for (auto* v : {&manual_mean, &manual_var, &probe_mean, &probe_std}) {
-    v->clear();
-    v->reserve(capacity);
-  }
-  for (auto* v : {&exact_mean, &exact_var}) {
+  for (auto* v : {&exact_mean, &exact_var, &probe_mean, &probe_std}) {
     v->clear();
     v->reserve(capacity);
   }
