@@ -127,37 +127,9 @@ describe("scenario experiments, every step", () => {
   }
 });
 
-// As tests/cpp/cli/scenario_cli_test.cpp: until branch f32manual's float32 manual
-// statistics land, these five cases are compared without the lines computed from
-// the manual statistics (every other line byte for byte). Remove then.
-const manualFloat32Cases = new Set([
-  "random_01",
-  "random_10",
-  "random_27",
-  "random_30",
-  "random_34",
-]);
-
-function withoutManualLines(text) {
-  let manualBlock = false;
-  return text
-    .split(/(?<=\n)/)
-    .filter((line) => {
-      if (line.startsWith("Manually Computed:")) manualBlock = true;
-      if (line === "\n") manualBlock = false;
-      const fromManual = manualBlock && !line.startsWith("Manually") && !line.startsWith("----");
-      const differences = line.startsWith("Mean: ") && line.includes(", Variance: ");
-      return !fromManual && !differences;
-    })
-    .join("");
-}
-
+// Every byte of the script's text, the manual statistics included.
 function assertScriptText(testCase, actual, expected, what) {
-  if (manualFloat32Cases.has(testCase.name)) {
-    assert.equal(withoutManualLines(actual), withoutManualLines(expected), what);
-  } else {
-    assert.equal(actual, expected, what);
-  }
+  assert.equal(actual, expected, what);
 }
 
 describe("runCli prints the script's bytes", () => {

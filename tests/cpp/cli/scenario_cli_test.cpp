@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -26,39 +25,10 @@ std::vector<float> floats(const Json& values) {
   return out;
 }
 
-// PyTorch's manual statistics are float32 reductions; the core's are doubles
-// rounded to float until branch f32manual's float32 order lands. In these five
-// random cases that rounding shows in the printed manual statistics and the
-// differences computed from them, so only those lines are left out here (every
-// other line is compared byte for byte). Remove this list when f32manual lands.
-const std::set<std::string> kManualFloat32Cases = {"random_01", "random_10", "random_27",
-                                                   "random_30", "random_34"};
-
-// The text without the lines computed from the manual statistics.
-std::string without_manual_lines(const std::string& text) {
-  std::string out, line;
-  bool manual_block = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    line += text[i];
-    if (text[i] != '\n' && i + 1 < text.size()) continue;
-    if (line.rfind("Manually Computed:", 0) == 0) manual_block = true;
-    if (line == "\n") manual_block = false;
-    const bool from_manual =
-        manual_block && line.rfind("Manually", 0) != 0 && line.rfind("----", 0) != 0;
-    const bool differences =
-        line.rfind("Mean: ", 0) == 0 && line.find(", Variance: ") != std::string::npos;
-    if (!from_manual && !differences) out += line;
-    line.clear();
-  }
-  return out;
-}
-
-void expect_script_text(const Json& c, const std::string& expected, const std::string& actual) {
-  if (kManualFloat32Cases.count(c["name"].get<std::string>())) {
-    EXPECT_EQ(without_manual_lines(actual), without_manual_lines(expected));
-  } else {
-    EXPECT_EQ(actual, expected);
-  }
+// Every byte of the script's text, the manual statistics included (PyTorch's
+// float32 reduction order, cpp/core/torch_reduce.*).
+void expect_script_text(const std::string& expected, const std::string& actual) {
+  EXPECT_EQ(actual, expected);
 }
 
 class ScenarioCli : public ::testing::TestWithParam<std::size_t> {};
@@ -67,7 +37,7 @@ TEST_P(ScenarioCli, PrintsTheScriptsBytes) {
   const Json& c = fixture_cases(kScenarios)[GetParam()];
   const std::vector<std::string> args = scenario_flags(c);
   const bnlab::CliResult r = bnlab::run_cli(args);
-  expect_script_text(c, c["stdout"].get<std::string>(), r.out);
+  expect_script_text(c["stdout"].get<std::string>(), r.out);
   if (c.contains("error")) {
     EXPECT_EQ(r.err, c["error"].get<std::string>() + "\n");
     EXPECT_EQ(r.exit_code, 1);
@@ -80,7 +50,7 @@ TEST_P(ScenarioCli, PrintsTheScriptsBytes) {
     with_k.insert(with_k.end(), {"--precise-bn", std::to_string(p["batches"].get<int>())});
     const bnlab::CliResult pr = bnlab::run_cli(with_k);
     SCOPED_TRACE("--precise-bn " + p["batches"].dump());
-    expect_script_text(c, p["stdout"].get<std::string>(), pr.out);
+    expect_script_text(p["stdout"].get<std::string>(), pr.out);
     EXPECT_EQ(pr.err, p.contains("error") ? p["error"].get<std::string>() + "\n" : "");
     EXPECT_EQ(pr.exit_code, p.contains("error") ? 1 : 0);
   }
