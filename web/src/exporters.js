@@ -101,7 +101,7 @@ export function pytorchCode(config, pageUrl) {
   const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
   return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
 #   ${Object.keys(config)
-    .map((k) => `${k}=${formatValue(config[k])}`)
+    .map((k) => `${k}=${formatValue(config[k], k)}`)
     .join(" ")}
 # ${pageUrl}
 # Prints what the page shows under "The article's output", bit for bit.

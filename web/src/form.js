@@ -72,7 +72,7 @@ export class ConfigForm {
   fill(config) {
     for (const name of this.names) {
       if (name === "momentum") continue;
-      this.inputs[name].value = formatValue(config[name]);
+      this.inputs[name].value = formatValue(config[name], name);
     }
     const momentum = this.inputs.momentum;
     if (momentum) {
@@ -95,7 +95,7 @@ export class ConfigForm {
   // True when the form says what `config` says.
   matches(config) {
     const fields = this.read();
-    return this.names.every((name) => fields[name] === formatValue(config[name]));
+    return this.names.every((name) => fields[name] === formatValue(config[name], name));
   }
 
   clearErrors() {

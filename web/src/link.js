@@ -16,10 +16,37 @@ import { pageFieldEntries } from "./embed-fields.js";
 // defined in embed-fields.js, shared with the <batchnorm-lab> element.
 export const PAGE_FIELDS = Object.freeze(pageFieldEntries());
 
-// How a config value is written in a link and in the form: momentum=None is
-// "none", every other value its JavaScript text (64-bit seeds come as text).
-export function formatValue(value) {
-  return value === null ? "none" : String(value);
+// Each optional config field's word for "unset" (momentum none, freeze never,
+// shift2 same, ...), from the grammar's field list, and the fields that are
+// unset by default (left out of links so the article's link stays short).
+const absentWords = new Map();
+const defaultTexts = new Map();
+export function setConfigFields(fields) {
+  for (const f of fields) {
+    defaultTexts.set(f.name, f.defaultText);
+    if (f.absentWord !== undefined) absentWords.set(f.name, f.absentWord);
+  }
+}
+
+// The article's own fields are always written, so a shared link pins the run
+// even if a default changes; a scenario field (shift, freeze, ...) only when
+// it differs from its default, so the article's link stays as it was.
+const ALWAYS_WRITTEN = new Set([
+  "seed",
+  "batch",
+  "channels",
+  "height",
+  "width",
+  "steps",
+  "momentum",
+  "eps",
+]);
+
+// How a config value is written in a link and in the form: an unset field is
+// its grammar's word (momentum=None is "none"), every other value its
+// JavaScript text (64-bit seeds come as text).
+export function formatValue(value, name = "momentum") {
+  return value === null ? (absentWords.get(name) ?? "none") : String(value);
 }
 
 // Shortens text taken from a link before it is shown (always as text, never
@@ -59,7 +86,11 @@ export function initialPage() {
 // The query for a config (fields in the grammar's order) and page fields.
 export function linkQuery(config, names, page = {}) {
   const query = new URLSearchParams();
-  for (const name of names) query.set(name, formatValue(config[name]));
+  for (const name of names) {
+    const text = formatValue(config[name], name);
+    if (!ALWAYS_WRITTEN.has(name) && text === defaultTexts.get(name)) continue;
+    query.set(name, text);
+  }
   for (const [name, field] of Object.entries(PAGE_FIELDS)) {
     const text = name in page ? field.write(page[name]) : null;
     if (text !== null) query.set(name, text);

@@ -13,7 +13,15 @@ import { SharePanel } from "./share.js";
 import { setupEmbed } from "./embed.js";
 import { renderExplanation, renderObserved } from "./explanation.js";
 import { showNotices, hideNotices, initNotices, reportError } from "./notices.js";
-import { readLink, linkQuery, pageUrl, writeAddress, formatValue, shownValue } from "./link.js";
+import {
+  readLink,
+  linkQuery,
+  pageUrl,
+  writeAddress,
+  formatValue,
+  shownValue,
+  setConfigFields,
+} from "./link.js";
 import { LessonPanel } from "./lesson-panel.js";
 import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view.js";
 import { stepsPerSecond } from "./playback.js";
@@ -131,7 +139,7 @@ const share = new SharePanel({
   session,
   charts,
   urls,
-  pairs: () => state.names.map((name) => [name, formatValue(state.config[name])]),
+  pairs: () => state.names.map((name) => [name, formatValue(state.config[name], name)]),
 });
 const form = new ConfigForm({
   onApply: (fields, { force }) => apply(fields, force).catch(reportError),
@@ -165,6 +173,7 @@ async function boot() {
   session.setStatus("loading");
   const { fields } = await engine.ready;
   state.names = fields.map((f) => f.name);
+  setConfigFields(fields);
   form.setFields(fields);
   // Started paused: the pace of "auto" depends on the steps the grammar resolved.
   const reply = await session.start(link.configText, { resolve: true, run: false });
