@@ -128,7 +128,13 @@ function shape(page) {
 // What went wrong with one link's outcome (nothing: []).
 async function problemsOf(outcome, link, page, log, clean) {
   const problems = [];
-  if (!["running", "finished"].includes(outcome.status)) problems.push(`status ${outcome.status}`);
+  // A paused run (the first-visit player, or autoplay=0) is a config that runs and waits
+  // for the reader; an idle page is only fine when the link asked for no autoplay.
+  const waiting =
+    outcome.status === "paused" || (outcome.status === "idle" && /[?&]autoplay=0/.test(link));
+  if (!["running", "finished"].includes(outcome.status) && !waiting) {
+    problems.push(`status ${outcome.status}`);
+  }
   const now = await shape(page);
   const newTags = now.tags.filter((t) => !clean.tags.includes(t));
   const newAttrs = now.attrs.filter((a) => !clean.attrs.includes(a));
