@@ -15,8 +15,24 @@ import {
 // Attributes the element keeps for itself (HTML's own, and the page's address).
 const OWN = new Set(["id", "class", "style", "title", "hidden", "lang", "dir", "slot", "src"]);
 const own = (name) => OWN.has(name) || name.startsWith("data-") || name.startsWith("aria-");
-// The experiment's fields, validated by the page, which shows a notice for a bad one.
-const CONFIG_FIELDS = ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"];
+// The experiment's fields, validated by the page, which shows a notice for a bad one
+// (the grammar's configFields(); tests/node/lens_page.test.mjs keeps them equal).
+const CONFIG_FIELDS = [
+  "seed",
+  "batch",
+  "channels",
+  "height",
+  "width",
+  "steps",
+  "momentum",
+  "eps",
+  "shift",
+  "scale",
+  "switch",
+  "shift2",
+  "scale2",
+  "freeze",
+];
 
 const scriptSrc = document.currentScript?.src || location.href;
 const defaultPage = new URL("index.html", scriptSrc).href;

@@ -1,7 +1,8 @@
 // The link fields that say how the page is shown rather than what it runs
-// (embed, theme, panels, controls, autoplay, speed, frame-height): their grammar,
+// (embed, theme, panels, controls, autoplay, speed, frame-height, lens): their grammar,
 // defaults and messages, shared by the page and the <batchnorm-lab> element
 // (web/embed.js), and the fixed height that fits a set of panels. Pure: no DOM.
+import { LENSES, LENS_NAMES, parseLensList, lensRangeText } from "./lens-table.js";
 
 // "frame-height", not "height": height is the input's H in the config.
 export const VIEW_FIELDS = [
@@ -12,11 +13,13 @@ export const VIEW_FIELDS = [
   "autoplay",
   "speed",
   "frame-height",
+  "lens",
 ];
 
 // "charts" stands for the three charts; each can also be named alone.
 export const CHARTS = ["mean", "variance", "distance"];
-export const PANELS = ["charts", ...CHARTS, "explanation", "controls", "output"];
+// Each lens (lens-table.js) is a panel too: panels=freezing embeds that lens alone.
+export const PANELS = ["charts", ...CHARTS, "explanation", "controls", "output", ...LENS_NAMES];
 
 export const VIEW_DEFAULTS = Object.freeze({
   embed: false,
@@ -26,6 +29,7 @@ export const VIEW_DEFAULTS = Object.freeze({
   autoplay: true,
   speed: "auto", // "auto" (a few seconds a run), "max", or steps per second
   "frame-height": "auto", // "auto" (the page posts its height) or pixels (the page fills them)
+  lens: null, // null: no lens opened by the link; else lens names (lens-table.js)
 });
 
 export const SPEED_MAX = 10000000;
@@ -40,6 +44,7 @@ const RANGES = {
   autoplay: "1 or 0",
   speed: `auto, max, or steps per second (an integer in [1, ${SPEED_MAX}])`,
   "frame-height": `auto or pixels (an integer in [${HEIGHT_MIN}, ${HEIGHT_MAX}])`,
+  lens: lensRangeText(),
 };
 
 export function viewRangeText(field) {
@@ -80,6 +85,8 @@ export function parseViewField(field, rawText) {
       const v = Number(text);
       return v >= 1 && v <= SPEED_MAX ? { ok: true, value: v } : bad();
     }
+    case "lens":
+      return parseLensList(text);
     case "frame-height": {
       if (text === "auto") return { ok: true, value: text };
       if (!INTEGER.test(text)) return bad();
@@ -93,7 +100,7 @@ export function parseViewField(field, rawText) {
 // How a value is written back into a link.
 export function formatViewField(field, value) {
   if (field === "embed" || field === "autoplay") return value ? "1" : "0";
-  if (field === "panels") return value.join(",");
+  if (field === "panels" || field === "lens") return value.join(",");
   return String(value);
 }
 
@@ -139,16 +146,20 @@ export const PANEL_HEIGHTS = Object.freeze({
   controls: 300,
   explanation: 380,
   output: 330,
+  ...Object.fromEntries(LENSES.map((l) => [l.name, l.height])),
 });
 export const CHART_MIN = 230;
+const LENS_CLOSED = 64; // a closed lens: its heading
 export const CHART_COMFORT = 420;
 
 // A fixed height that fits the panels with each chart at a comfortable size:
 // what a snippet without a script uses (and the page then lays itself out to).
 export function fittingHeight(panels, controls = "full") {
-  const list = panels ?? PANELS.filter((p) => p !== "charts");
+  // The page's own layout shows the lenses closed (a heading each).
+  const list = panels ?? PANELS.filter((p) => p !== "charts" && !LENS_NAMES.includes(p));
   let h = controls === "none" ? 0 : PANEL_HEIGHTS.header;
   for (const p of list) h += CHARTS.includes(p) ? CHART_COMFORT : (PANEL_HEIGHTS[p] ?? 0);
+  if (!panels) h += LENS_NAMES.length * LENS_CLOSED;
   return Math.min(HEIGHT_MAX, Math.max(HEIGHT_MIN, h + 16));
 }
 

@@ -108,7 +108,12 @@ export class ConfigForm {
     const byField = new Map();
     for (const e of errors) {
       const field = this.inputs[e.field] ? e.field : "size";
-      byField.set(field, [...(byField.get(field) ?? []), e.message]);
+      // Where PyTorch itself refuses the config, its own words first.
+      const text = e.pytorchError
+        ? `What PyTorch would raise: ${e.pytorchError}. Training needs batch · height · width ≥ 2 ` +
+          "(freeze = 0, eval mode from the start, runs a batch of one)."
+        : e.message;
+      byField.set(field, [...(byField.get(field) ?? []), text]);
     }
     for (const [field, messages] of byField) this.#setError(field, messages.join(" "));
   }

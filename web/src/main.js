@@ -25,6 +25,8 @@ import {
 import { LessonPanel } from "./lesson-panel.js";
 import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view.js";
 import { stepsPerSecond } from "./playback.js";
+import { Lenses } from "./lenses.js";
+import { registerLenses } from "./lens-registry.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -55,12 +57,29 @@ const charts = new Charts({
 const lesson = new LessonPanel({ state, charts });
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
+// The lens panels (lens-table.js), made before the view fields apply to them.
+const lenses = new Lenses({
+  state,
+  engine: { request: (...args) => engine.request(...args) },
+  onToggle(names) {
+    state.page.lens = names.length ? names : null;
+    if (!state.config) return;
+    writeAddress(query());
+    share.render();
+  },
+});
+lenses.mount(document.querySelector("main.layout"));
+registerLenses(lenses, { charts });
+
 // How the page is shown, from the link's view fields, before anything runs.
 applyTheme(state.page.theme, () => {
   charts.retheme();
   if (state.store) lesson.started(state.store.shown);
+  lenses.notify("theme");
 });
 applyPanels(state.page.panels);
+// A lens named by the link, or alone in an embed's panels, is shown open.
+lenses.open([...(state.page.lens ?? []), ...(state.page.panels ?? [])]);
 applyControls(state.page.controls);
 applyFrameHeight(state.page["frame-height"], state.page.embed);
 
@@ -91,6 +110,7 @@ const renderLoop = new RenderLoop(state, charts, {
   afterOutput() {
     renderObserved(state);
     lesson.renderRun();
+    lenses.notify("trace");
   },
 });
 const session = new Session(state, engine, {
@@ -99,6 +119,7 @@ const session = new Session(state, engine, {
     share.render();
     renderExplanation(state.config);
     lesson.renderConfig();
+    lenses.notify("config");
   },
   started(reply) {
     const { shown, totalSteps, bucketSize } = state.store;
@@ -113,6 +134,7 @@ const session = new Session(state, engine, {
     controls.render(state.status);
     controls.renderSkip(state.status === "running" && state.speed !== Infinity);
     renderLoop.progress();
+    if (state.status === "finished") lenses.notify("finished");
   },
   trace: () => renderLoop.schedule(),
   output: () => renderLoop.output(),
@@ -162,6 +184,10 @@ function fallbackMessages(notices, problems) {
     ...problems.map((p) => `“${p.field}” = “${p.value}”: ${p.message}. Ignored.`),
     // The grammar's notice says what was used instead ("; using 20", "reduced from ... to ...").
     ...notices.map((n) => `“${shownValue(n.field)}”: ${n.message}.`),
+    // PyTorch's own words where PyTorch itself would refuse the config.
+    ...notices
+      .filter((n) => n.pytorchError)
+      .map((n) => `What PyTorch would raise for “${n.field}” as given: ${n.pytorchError}`),
   ];
 }
 
@@ -186,6 +212,13 @@ async function boot() {
     return;
   }
   form.fill(state.config);
+  // The link's lens in view (the full page: an embed shows its panels only).
+  if (state.page.lens && !state.page.embed) lenses.open(state.page.lens, { scroll: true });
+  const pytorch = reply.notices.find((n) => n.pytorchError);
+  state.pytorchNotice = pytorch
+    ? { field: pytorch.field, asked: shownValue(link.configText[pytorch.field] ?? "") }
+    : null;
+  lenses.notify("notices");
   const messages = fallbackMessages(reply.notices, link.problems);
   if (messages.length) {
     showNotices("Some settings in the link could not be used as given:", messages);

@@ -16,6 +16,8 @@ let timer = null;
 let speed = Infinity; // steps per second
 let lastTick = 0;
 let credit = 0;
+// finalStats repeats a run only up to this many input values (a second or so).
+const FINAL_STATS_LIMIT = 20000000;
 
 function loadModule() {
   if (!modulePromise) {
@@ -139,6 +141,13 @@ function startTimer() {
 function configFrom(fields, resolve) {
   if (resolve) {
     const { config, notices } = M.resolveConfig(fields);
+    // A field that falls back because PyTorch itself would raise (a batch of
+    // one value per channel in training) keeps PyTorch's exact words.
+    const strict = M.parseConfig(fields);
+    for (const e of strict.ok ? [] : strict.errors) {
+      const notice = e.pytorchError && notices.find((n) => n.field === e.field);
+      if (notice) notice.pytorchError = e.pytorchError;
+    }
     return { ok: true, config, notices };
   }
   const parsed = M.parseConfig(fields);
@@ -215,6 +224,42 @@ const handlers = {
     dropExperiment();
     runId++;
     return { runId };
+  },
+  // The grammar's verdict on fields, nothing run: {ok, config} or {ok: false, errors}.
+  check({ fields }) {
+    return M.parseConfig(fields);
+  },
+  // Precise BN after the steps run so far (the run itself is left as it is):
+  // {batches, runningMean, runningVar, numBatchesTracked, text} or {ok: false, message}.
+  preciseBn({ batches }) {
+    if (!experiment) return { ok: false, message: "no run yet: press Run first" };
+    const r = experiment.preciseBnOrError(typeof batches === "number" ? batches : Number.NaN);
+    if (r.error !== undefined) return { ok: false, message: r.error };
+    const { runningMean, runningVar, numBatchesTracked, text } = r;
+    return { batches: r.batches, runningMean, runningVar, numBatchesTracked, text };
+  },
+  // The final running statistics of another config, run to its end apart from
+  // the run shown (what the same run would end at without a freeze, say).
+  finalStats({ fields }) {
+    const created = M.createExperiment(fields);
+    if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join(" ") };
+    const other = created.experiment;
+    try {
+      const c = M.parseConfig(fields).config;
+      if (c.steps * c.batch * c.channels * c.height * c.width > FINAL_STATS_LIMIT)
+        return { ok: false, message: "too large a run to repeat here" };
+      let last = null;
+      while (!other.finished()) last = other.runChunk(4096);
+      if (!last) return { ok: false, message: "no steps to run" };
+      const C = other.channels();
+      const from = (last.steps - 1) * C;
+      return {
+        runningMean: last.runningMean.slice(from, from + C),
+        runningVar: last.runningVar.slice(from, from + C),
+      };
+    } finally {
+      other.delete();
+    }
   },
   // The CLI's --json summary of the run so far (null without a run).
   summary() {

@@ -1,0 +1,7 @@
+// Which module fills which lens panel (names from lens-table.js): one line
+// per lens, so that a new lens touches this file and the table only.
+import { batchOfOneLens } from "./lens-batch-of-one.js";
+
+export function registerLenses(lenses, shared) {
+  lenses.register("batch-of-one", (ctx) => batchOfOneLens({ ...ctx, ...shared }));
+}

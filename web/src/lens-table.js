@@ -1,0 +1,42 @@
+// The lenses: one panel each that answers one question people ask about
+// BatchNorm's running statistics, opened by the link (lens=freezing,...),
+// named in panels= for an embed, or by the reader. Pure data: the DOM side is
+// lenses.js. A new lens is one entry here plus its module (registered in main.js).
+
+// name: the link's word; title: the panel's heading (a question); height: px
+// the open panel needs at most in an embed (fittingHeight in embed-fields.js).
+export const LENSES = Object.freeze([
+  {
+    name: "batch-of-one",
+    title: "A batch of one: why PyTorch refuses to train on it",
+    height: 300,
+  },
+]);
+
+export const LENS_NAMES = LENSES.map((l) => l.name);
+
+export function lensByName(name) {
+  return LENSES.find((l) => l.name === name) ?? null;
+}
+
+const RANGE = `a comma-separated list of ${LENS_NAMES.join(", ")}`;
+
+export function lensRangeText() {
+  return RANGE;
+}
+
+// "freezing,precise-bn" -> {ok, value: ["freezing", "precise-bn"]}; a lens
+// named twice counts once; anything else is refused with the field's range.
+export function parseLensList(text) {
+  const bad = { ok: false, message: `lens must be ${RANGE}` };
+  const t = String(text ?? "")
+    .trim()
+    .toLowerCase();
+  if (!t || t.length > 200) return bad;
+  const out = [];
+  for (const name of t.split(",").map((s) => s.trim())) {
+    if (!LENS_NAMES.includes(name)) return bad;
+    if (!out.includes(name)) out.push(name);
+  }
+  return { ok: true, value: out };
+}
