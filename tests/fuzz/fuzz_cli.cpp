@@ -46,6 +46,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!work) return 0;
   }
   const bnlab::CliResult r = bnlab::run_cli(args);
+  // A training batch of one value per channel is PyTorch's own ValueError: the
+  // CLI prints what the script printed before it and exits 1, as Python does.
+  if (r.exit_code == 1) {
+    // parse_config refuses this config in validation, so only its fields are read.
+    const bnlab::ExperimentConfig& c = parsed.config;
+    const bool one_value = bnlab::product_within({c.batch, c.height, c.width}, 1).has_value();
+    if (!one_value || r.err.rfind("ValueError: Expected more than 1 value per channel", 0) != 0) {
+      bnlab::fuzz::fail("exit 1 that is not PyTorch's batch-of-one error", r.err);
+    }
+    return 0;
+  }
   if (r.exit_code == 0) {
     if (!r.err.empty() || r.out.empty()) bnlab::fuzz::fail("exit 0 without output", r.err);
   } else {
