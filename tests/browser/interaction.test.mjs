@@ -202,6 +202,10 @@ test("downloads: trace as CSV and JSON, charts as PNG", async () => {
   assert.ok(trace.summary && typeof trace.summary === "object", "the CLI's --json summary");
   // The CSV and the JSON hold the same values.
   assert.equal(String(trace.running_var[39][1]), rows[40].split(",")[4]);
+  // The manual statistics are PyTorch's float32 ones: the CSV's last row
+  // equals the --json summary (shortest float32 text) digit for digit.
+  assert.equal(rows[40].split(",")[5], String(trace.summary.manual_mean[0]));
+  assert.equal(rows[40].split(",")[8], String(trace.summary.manual_var[1]));
 
   const png = await save("#dl-png");
   assert.match(png.name, /\.png$/);

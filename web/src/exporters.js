@@ -12,12 +12,6 @@ export function float32Text(v) {
   return String(v);
 }
 
-// Shortest decimal that reads back as the same float64 (JavaScript's own).
-export function float64Text(v) {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
-  return String(v);
-}
-
 // CSV, one row per step, columns per channel; returned as parts for a Blob.
 export function traceCsvParts(store) {
   const C = store.channels;
@@ -33,8 +27,8 @@ export function traceCsvParts(store) {
       const base = i * C;
       for (let c = 0; c < C; c++) row.push(float32Text(chunk.runningMean[base + c]));
       for (let c = 0; c < C; c++) row.push(float32Text(chunk.runningVar[base + c]));
-      for (let c = 0; c < C; c++) row.push(float64Text(chunk.manualMean[base + c]));
-      for (let c = 0; c < C; c++) row.push(float64Text(chunk.manualVar[base + c]));
+      for (let c = 0; c < C; c++) row.push(float32Text(chunk.manualMean[base + c]));
+      for (let c = 0; c < C; c++) row.push(float32Text(chunk.manualVar[base + c]));
       block += row.join(",") + "\n";
       if (block.length > 1 << 20) {
         parts.push(block);
@@ -51,21 +45,20 @@ export function traceCsvParts(store) {
 export function traceJsonParts(store, config, summaryJson) {
   const C = store.channels;
   const num32 = (v) => (Number.isFinite(v) ? float32Text(v) : "null");
-  const num64 = (v) => (Number.isFinite(v) ? float64Text(v) : "null");
   const head = {
     format: "batchnorm-lab trace v1",
     config: { ...config, momentum: config.momentum },
     steps_done: store.stepsDone,
     layout:
-      "arrays indexed [step - 1][channel]; running_* are float32, manual_* float64 (unbiased variance)",
+      "arrays indexed [step - 1][channel]; all float32 as PyTorch computes them: running_* the layer's buffers, manual_* torch.mean and torch.var (unbiased) over every input so far",
   };
   const parts = [JSON.stringify(head, null, 1).replace(/\n}$/, "")];
   parts.push(`,\n "summary": ${summaryJson && summaryJson.trim() ? summaryJson.trim() : "null"}`);
   const fields = [
     ["running_mean", "runningMean", num32],
     ["running_var", "runningVar", num32],
-    ["manual_mean", "manualMean", num64],
-    ["manual_var", "manualVar", num64],
+    ["manual_mean", "manualMean", num32],
+    ["manual_var", "manualVar", num32],
   ];
   for (const [name, key, fmt] of fields) {
     parts.push(`,\n "${name}": [`);
