@@ -11,6 +11,7 @@
 #include "article_report.h"
 #include "config_text.h"
 #include "experiment.h"
+#include "seed_range.h"
 
 namespace bnlab {
 namespace {
@@ -28,6 +29,7 @@ std::string usage() {
     add("[--" + std::string(spec.name) + " " + spec.placeholder + "]");
   }
   add("[--precise-bn K]");
+  add("[--seeds FROM:COUNT]");
   add("[--json]");
   text += line + "\n\n";
   text +=
@@ -36,18 +38,61 @@ std::string usage() {
       "draws torch.randn_like(y) * scale + shift, with scale2/shift2 once k > switch;\n"
       "model.eval() is called before step freeze + 1. --precise-bn K then resets the running\n"
       "statistics, sets momentum None and runs K more batches, as\n"
-      "tests/fixtures/scenario_experiment.py does.\n\n";
+      "tests/fixtures/scenario_experiment.py does. --seeds FROM:COUNT (with --json) runs\n"
+      "seeds FROM, FROM + 1, ..., FROM + COUNT - 1 with the other flags and prints one JSON\n"
+      "line per seed, in order.\n\n";
   for (const FieldSpec& spec : config_fields()) {
     text += "  --" + std::string(spec.name) + ": " + spec.range + " (default " + spec.default_text +
             ")\n";
   }
   text += "  --json: at most " + std::to_string(kMaxJsonChannels) + " channels\n";
   text += "  --precise-bn: " + describe_precise_batches() + " (default: none)\n";
+  text +=
+      "  --seeds: FROM:COUNT, FROM an integer in [-9223372036854775808,\n"
+      "           18446744073709551615] and COUNT an integer in [1, " +
+      std::to_string(kMaxSeedCount) + "]; over all seeds at\n           most " +
+      std::to_string(kMaxTotalValues) + " values drawn and " + std::to_string(kMaxJsonChannels) +
+      " channels printed\n";
   return text;
 }
 
 CliResult usage_error(const std::string& message) {
   return CliResult{"", "bnlab: " + message + "\n", 2};
+}
+
+// One run of a config that passed every check, printed as text or JSON.
+CliResult run_one(const ExperimentConfig& config, bool json,
+                  const std::optional<std::int64_t>& precise_batches) {
+  try {
+    Experiment experiment(config);
+    experiment.run(config.steps);
+    if (!precise_batches) {
+      return CliResult{json ? summary_json(experiment) : article_output(experiment), "", 0};
+    }
+    const PreciseBn precise = experiment.precise_bn(*precise_batches);
+    if (!precise.error.empty()) {
+      return CliResult{json ? "" : article_output(experiment), precise.error + "\n", 1};
+    }
+    return CliResult{json ? summary_json(experiment, &precise)
+                          : article_output(experiment) + precise_bn_output(experiment, precise),
+                     "", 0};
+  } catch (const std::exception& e) {
+    return CliResult{"", std::string("bnlab: ") + e.what() + "\n", 1};
+  }
+}
+
+// --seeds: the same config once per seed, one JSON line each; stops at the
+// first seed that fails, keeping the lines printed before it.
+CliResult run_seeds(ExperimentConfig config, const SeedRange& seeds,
+                    const std::optional<std::int64_t>& precise_batches) {
+  CliResult all;
+  for (std::int64_t i = 0; i < seeds.count; ++i) {
+    config.seed = seeds.at(i);
+    CliResult one = run_one(config, true, precise_batches);
+    all.out += one.out;
+    if (one.exit_code != 0) return CliResult{all.out, one.err, one.exit_code};
+  }
+  return all;
 }
 
 }  // namespace
@@ -56,6 +101,8 @@ CliResult run_cli(const std::vector<std::string>& args) {
   std::vector<FieldInput> fields;
   bool json = false;
   std::optional<std::int64_t> precise_batches;
+  std::optional<SeedRange> seeds;
+  bool seed_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") return CliResult{usage(), "", 0};
@@ -71,16 +118,19 @@ CliResult run_cli(const std::vector<std::string>& args) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    // --precise-bn is what to do after the run, not a field of the experiment.
-    const bool precise = name == "precise-bn";
+    // --precise-bn is what to do after the run, not a field of the experiment;
+    // --seeds says which runs.
+    const bool precise = name == "precise-bn", many = name == "seeds";
     const FieldSpec* spec = find_field(name);
-    if (spec == nullptr && !precise) {
+    if (spec == nullptr && !precise && !many) {
       return usage_error("unknown flag " + quote_text("--" + name) + " (see bnlab --help)");
     }
     if (!inline_value) {
       if (i + 1 >= args.size()) {
         return usage_error("--" + name + " needs a value: " +
-                           (precise ? describe_precise_batches() : spec->range));
+                           (precise ? describe_precise_batches()
+                            : many  ? describe_seed_range()
+                                    : spec->range));
       }
       value = args[++i];
     }
@@ -93,7 +143,22 @@ CliResult run_cli(const std::vector<std::string>& args) {
       precise_batches = *k;
       continue;
     }
+    if (many) {
+      SeedRangeParse range = parse_seed_range(value);
+      if (!range.range) return usage_error("--seeds: " + range.error);
+      seeds = range.range;
+      continue;
+    }
+    seed_given = seed_given || name == "seed";
     fields.emplace_back(name, value);
+  }
+
+  if (seeds && seed_given) {
+    return usage_error(
+        "--seeds: --seed and --seeds cannot be used together (--seeds names every seed)");
+  }
+  if (seeds && !json) {
+    return usage_error("--seeds: needs --json (it prints one JSON line per seed)");
   }
 
   const ConfigParse parsed = parse_config(fields);
@@ -124,22 +189,13 @@ CliResult run_cli(const std::vector<std::string>& args) {
         check_precise_batches(parsed.config, static_cast<double>(*precise_batches));
     if (!problem.empty()) return usage_error("--precise-bn: " + problem);
   }
-  try {
-    Experiment experiment(parsed.config);
-    experiment.run(parsed.config.steps);
-    if (!precise_batches) {
-      return CliResult{json ? summary_json(experiment) : article_output(experiment), "", 0};
-    }
-    const PreciseBn precise = experiment.precise_bn(*precise_batches);
-    if (!precise.error.empty()) {
-      return CliResult{json ? "" : article_output(experiment), precise.error + "\n", 1};
-    }
-    return CliResult{json ? summary_json(experiment, &precise)
-                          : article_output(experiment) + precise_bn_output(experiment, precise),
-                     "", 0};
-  } catch (const std::exception& e) {
-    return CliResult{"", std::string("bnlab: ") + e.what() + "\n", 1};
+  if (seeds) {
+    const std::string problem =
+        check_seed_work(parsed.config, seeds->count, precise_batches.value_or(0));
+    if (!problem.empty()) return usage_error("--seeds: " + problem);
+    return run_seeds(parsed.config, *seeds, precise_batches);
   }
+  return run_one(parsed.config, json, precise_batches);
 }
 
 }  // namespace bnlab
