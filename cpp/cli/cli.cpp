@@ -12,6 +12,7 @@
 #include "config_text.h"
 #include "experiment.h"
 #include "seed_range.h"
+#include "verify_script.h"
 
 namespace bnlab {
 namespace {
@@ -31,6 +32,7 @@ std::string usage() {
   add("[--precise-bn K]");
   add("[--seeds FROM:COUNT]");
   add("[--json]");
+  add("[--verify-script]");
   text += line + "\n\n";
   text +=
       "Runs the article's BatchNorm2d experiment and prints what its PyTorch script prints\n"
@@ -40,7 +42,8 @@ std::string usage() {
       "statistics, sets momentum None and runs K more batches, as\n"
       "tests/fixtures/scenario_experiment.py does. --seeds FROM:COUNT (with --json) runs\n"
       "seeds FROM, FROM + 1, ..., FROM + COUNT - 1 with the other flags and prints one JSON\n"
-      "line per seed, in order.\n\n";
+      "line per seed, in order. --verify-script prints a Python script that runs the config\n"
+      "in PyTorch and checks this build's final statistics bit for bit (OK: bit-exact).\n\n";
   for (const FieldSpec& spec : config_fields()) {
     text += "  --" + std::string(spec.name) + ": " + spec.range + " (default " + spec.default_text +
             ")\n";
@@ -99,7 +102,7 @@ CliResult run_seeds(ExperimentConfig config, const SeedRange& seeds,
 
 CliResult run_cli(const std::vector<std::string>& args) {
   std::vector<FieldInput> fields;
-  bool json = false;
+  bool json = false, verify = false;
   std::optional<std::int64_t> precise_batches;
   std::optional<SeedRange> seeds;
   bool seed_given = false;
@@ -108,6 +111,10 @@ CliResult run_cli(const std::vector<std::string>& args) {
     if (arg == "--help" || arg == "-h") return CliResult{usage(), "", 0};
     if (arg == "--json") {
       json = true;
+      continue;
+    }
+    if (arg == "--verify-script") {
+      verify = true;
       continue;
     }
     if (arg.rfind("--", 0) != 0) return usage_error("unexpected argument " + quote_text(arg));
@@ -153,6 +160,10 @@ CliResult run_cli(const std::vector<std::string>& args) {
     fields.emplace_back(name, value);
   }
 
+  if (verify && (json || seeds)) {
+    return usage_error(std::string("--verify-script: cannot be combined with ") +
+                       (json ? "--json" : "--seeds") + " (it prints a Python script)");
+  }
   if (seeds && seed_given) {
     return usage_error(
         "--seeds: --seed and --seeds cannot be used together (--seeds names every seed)");
@@ -162,6 +173,13 @@ CliResult run_cli(const std::vector<std::string>& args) {
   }
 
   const ConfigParse parsed = parse_config(fields);
+  if (verify && !parsed.ok() && !parsed.errors.front().pytorch_error.empty()) {
+    return CliResult{"",
+                     "bnlab: --verify-script: PyTorch raises for this config, so there are no "
+                     "statistics to check: " +
+                         parsed.errors.front().pytorch_error + "\n",
+                     1};
+  }
   if (!parsed.ok() && !parsed.errors.front().pytorch_error.empty()) {
     // The script would print its first line, then raise at the first training step
     // (before any limit on the run's size could matter).
@@ -188,6 +206,13 @@ CliResult run_cli(const std::vector<std::string>& args) {
     const std::string problem =
         check_precise_batches(parsed.config, static_cast<double>(*precise_batches));
     if (!problem.empty()) return usage_error("--precise-bn: " + problem);
+  }
+  if (verify) {
+    const VerifyScriptResult script = make_verify_script(parsed.config, precise_batches);
+    if (script.error.empty()) return CliResult{script.text, "", 0};
+    // PyTorch's own error (precise BN of one value per channel) is no usage error.
+    const bool pytorch = script.error.rfind("ValueError: ", 0) == 0;
+    return CliResult{"", "bnlab: --verify-script: " + script.error + "\n", pytorch ? 1 : 2};
   }
   if (seeds) {
     const std::string problem =

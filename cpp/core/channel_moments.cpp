@@ -11,7 +11,12 @@ namespace {
 constexpr std::int64_t kIlp = 4;
 constexpr std::int64_t kVectorWidth = 8;
 constexpr std::int64_t kStreamRow = kIlp * kVectorWidth;
+// PyTorch's NaNs, bit for bit (the verification script compares bits): its
+// variance of no values is a quiet NaN (0x7fc00000); its mean of no values and
+// variance of one value are x86's 0 / 0, the negative default NaN (0xffc00000),
+// written out so that no build depends on the hardware's (or wasm's) choice.
 constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();
+constexpr float kZeroByZeroF = -std::numeric_limits<float>::quiet_NaN();
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kTransposeLanes = 16, kTransposeRows = 256;
 
@@ -257,7 +262,7 @@ void ManualStatistics::mean(float* out) const {
   // sum(...).div_(S * H * W): one float division by the count rounded to float.
   const float count = static_cast<float>(rows * hw_);
   if (steps_ == 0) {
-    std::fill(out, out + channels_, kNanF);
+    std::fill(out, out + channels_, kZeroByZeroF);
     return;
   }
   switch (plan_) {
@@ -312,8 +317,9 @@ void ManualStatistics::var(float* out) const {
   const double n = static_cast<double>(count_);
   const double divisor = n > 1 ? n - 1 : 0.0;
   for (std::int64_t c = 0; c < channels_; ++c) {
-    out[c] = count_ == 0 ? kNanF
-                         : static_cast<float>(welford_m2_[static_cast<std::size_t>(c)] / divisor);
+    out[c] = count_ == 0   ? kNanF
+             : count_ == 1 ? kZeroByZeroF
+                           : static_cast<float>(welford_m2_[static_cast<std::size_t>(c)] / divisor);
   }
 }
 
@@ -351,7 +357,9 @@ ManualStatistics::OneChannelVariance ManualStatistics::start_second_pass() const
 
 void ManualStatistics::finish_second_pass(const OneChannelVariance& pass) {
   const double n = static_cast<double>(steps_ * batch_ * hw_);
-  one_channel_var_ = static_cast<float>(pass.sum_squares_ / std::max(0.0, n - 1.0));
+  one_channel_var_ = n > 1    ? static_cast<float>(pass.sum_squares_ / (n - 1.0))
+                     : n == 1 ? kZeroByZeroF
+                              : kNanF;
   one_channel_var_steps_ = steps_;
 }
 

@@ -21,6 +21,7 @@
 #include "experiment.h"
 #include "heap_floats.h"
 #include "torch_generator.h"
+#include "verify_script.h"
 
 using emscripten::val;
 
@@ -151,6 +152,27 @@ val resolve_config_entries(const val& entries, const std::string& not_an_object,
   val out = val::object();
   out.set("config", config_to_js(resolved.config));
   out.set("notices", errors_to_js(notices));
+  return out;
+}
+
+// The verification script for a config (cpp/core/verify_script.h), the bytes
+// bnlab --verify-script prints: {ok: true, text} or {ok: false, errors}.
+val verify_script_entries(const val& entries, const std::string& not_an_object, int keys_left) {
+  std::vector<bnlab::ConfigError> errors = shape_errors(not_an_object, keys_left);
+  const bnlab::ConfigParse parsed = bnlab::parse_config(entries_from_js(entries));
+  errors.insert(errors.end(), parsed.errors.begin(), parsed.errors.end());
+  val out = val::object();
+  if (errors.empty()) {
+    const bnlab::VerifyScriptResult script = bnlab::make_verify_script(parsed.config, {});
+    if (script.error.empty()) {
+      out.set("ok", true);
+      out.set("text", script.text);
+      return out;
+    }
+    errors.push_back({script.field, script.error});
+  }
+  out.set("ok", false);
+  out.set("errors", errors_to_js(errors));
   return out;
 }
 
@@ -441,6 +463,7 @@ EMSCRIPTEN_BINDINGS(batchnorm_lab) {
   emscripten::function("batchNormFromEntries", &batch_norm_from_entries, allow_raw_pointers());
   emscripten::function("limits", &limits);
   emscripten::function("runCli", &run_cli);
+  emscripten::function("verifyScriptEntries", &verify_script_entries);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);
 
   // No constructors: Module.createExperiment and Module.createBatchNorm2d

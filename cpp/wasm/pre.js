@@ -97,6 +97,14 @@ Module["resolveConfig"] = function (input) {
   return Module["resolveConfigEntries"](r.entries, r.notAnObject, r.keysLeft);
 };
 
+// verifyScript(input) -> {ok: true, text}: the Python script that checks this
+// config's final statistics in PyTorch bit for bit (bnlab --verify-script's
+// bytes), or {ok: false, errors: [{field, message, pytorchError?}]}.
+Module["verifyScript"] = function (input) {
+  const r = readEntries(input);
+  return Module["verifyScriptEntries"](r.entries, r.notAnObject, r.keysLeft);
+};
+
 // validateConfig(input) -> [{field, message}], empty when the config runs.
 Module["validateConfig"] = function (input) {
   const parsed = Module["parseConfig"](input);

@@ -144,6 +144,36 @@ TEST(ManualStatistics, UndefinedStatisticsAreNan) {
   EXPECT_TRUE(std::isnan(v[0]) && std::isnan(v[1]));
 }
 
+// PyTorch 1.13 on x86-64: stacked.mean of no values and stacked.var of one value
+// are 0xffc00000 (0 / 0), stacked.var of no values 0x7fc00000 (checked with
+// /usr/bin/python3; the verification script compares these bits).
+TEST(ManualStatistics, UndefinedStatisticsHavePyTorchsNanBits) {
+  const auto bits = [](float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+  };
+  for (const std::int64_t channels : {1, 3}) {
+    SCOPED_TRACE(channels);
+    bnlab::ManualStatistics none(2, channels, 1, 1);
+    std::vector<float> m(static_cast<std::size_t>(channels)), v(m.size());
+    none.mean(m.data());
+    none.var(v.data());
+    EXPECT_EQ(bits(m[0]), 0xffc00000u);
+    EXPECT_EQ(bits(v[0]), 0x7fc00000u);
+    bnlab::ManualStatistics one(1, channels, 1, 1);
+    const std::vector<float> x(m.size(), 0.25f);
+    one.add_batch(x.data());
+    if (one.variance_needs_second_pass()) {
+      auto pass = one.start_second_pass();
+      pass.add_batch(x.data(), channels);
+      one.finish_second_pass(pass);
+    }
+    one.var(v.data());
+    EXPECT_EQ(bits(v[0]), 0xffc00000u);
+  }
+}
+
 TEST(ManualStatistics, RefusesMoreBatchesThanPlanned) {
   bnlab::ManualStatistics stats(2, 2, 1, 1);
   const float x[4] = {1, 2, 3, 4};
