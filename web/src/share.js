@@ -1,8 +1,10 @@
 // The share panel: the link to this run, copying it (or an embed snippet, or
-// a PyTorch script), and downloading the trace (CSV, JSON) and the charts (PNG).
+// a PyTorch script), and downloading the trace (CSV, JSON), the charts (PNG) and
+// the script that verifies this run in PyTorch.
 import { traceCsvParts, traceJsonParts, pytorchCode } from "./exporters.js";
 import { formatValue } from "./link.js";
 import { setupEmbedDialog } from "./embed-dialog.js";
+import { setupVerifyDownload } from "./verify-download.js";
 
 const $ = (id) => document.getElementById(id);
 const CHART_TITLES = ["Mean", "Variance", "Distance from the true value"];
@@ -47,6 +49,13 @@ export class SharePanel {
       const blob = await charts.toPngBlob(CHART_TITLES);
       if (blob) this.#download(blob, "image/png", "png");
     });
+    setupVerifyDownload({
+      button: $("download-verify"),
+      state,
+      engine: session.engine,
+      say,
+      save: (parts, type, name) => this.#download(parts, type, "py", name),
+    });
     $("share-link").addEventListener("focus", (event) => event.target.select());
   }
 
@@ -74,8 +83,7 @@ export class SharePanel {
     return false;
   }
 
-  #download(parts, type, extension) {
-    const name = `${fileStem(this.state.config)}.${extension}`;
+  #download(parts, type, extension, name = `${fileStem(this.state.config)}.${extension}`) {
     const blob = parts instanceof Blob ? parts : new Blob(parts, { type });
     const url = URL.createObjectURL(blob);
     const a = document.createElement("a");

@@ -261,6 +261,14 @@ const handlers = {
       other.delete();
     }
   },
+  // The Python script that checks a config's final numbers in PyTorch bit for
+  // bit (bnlab --verify-script's bytes; it runs the config to its end apart from
+  // the run shown): {text} or {ok: false, message}.
+  verifyScript({ fields }) {
+    const r = M.verifyScript(fields);
+    if (r.ok) return { text: r.text };
+    return { ok: false, message: r.errors.map((e) => e.pytorchError ?? e.message).join(" ") };
+  },
   // The CLI's --json summary of the run so far (null without a run).
   summary() {
     return { summaryJson: experiment ? experiment.summaryJson() : null };
