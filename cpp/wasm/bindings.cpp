@@ -20,6 +20,7 @@
 #include "config_text.h"
 #include "experiment.h"
 #include "heap_floats.h"
+#include "seed_range.h"
 #include "torch_generator.h"
 #include "verify_script.h"
 
@@ -189,6 +190,8 @@ val limits() {
   out.set("maxNumFeatures", static_cast<double>(bnlab::kMaxNumFeatures));
   out.set("maxRandnValues", static_cast<double>(kMaxRandnValues));
   out.set("maxJsonChannels", static_cast<double>(bnlab::kMaxJsonChannels));
+  out.set("maxSeedCount", static_cast<double>(bnlab::kMaxSeedCount));
+  out.set("maxVerifyChannels", static_cast<double>(bnlab::kMaxVerifyChannels));
   return out;
 }
 

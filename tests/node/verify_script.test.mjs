@@ -235,4 +235,6 @@ test("verifyScript refuses what has no statistics, naming the field", () => {
     /^momentum must be a number in \[0, 1\], or none; got 'fast'/,
   );
   assert.equal(lab.verifyScript("seed=3").ok, false);
+  assert.equal(lab.limits().maxVerifyChannels, 65536);
+  assert.equal(lab.limits().maxSeedCount, 100000);
 });
