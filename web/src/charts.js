@@ -8,6 +8,14 @@ import { bandPoints, runningMeanVariance, runningVarVariance } from "./theory.js
 import { sampleSteps, distanceSeries, expectationSeries, distanceRange } from "./distance.js";
 import { statText, sizeText, countText } from "./format.js";
 import { chartsPng } from "./chart-png.js";
+import {
+  hasScenario,
+  expectedRun,
+  scenarioBand,
+  scenarioRange,
+  scenarioMarkers,
+} from "./scenario-theory.js";
+import { markerOptions } from "./chart-markers.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
@@ -96,7 +104,12 @@ function tooltip(format) {
   };
 }
 
-function statisticChart(canvas, t, { yTitle, keys, shown, totalSteps, center, half }) {
+// range: {min, max} for a scenario run (shift, scale, switch), else center ± half.
+function statisticChart(
+  canvas,
+  t,
+  { yTitle, keys, shown, totalSteps, center, half, range, marks },
+) {
   const options = baseOptions(t, { yTitle, totalSteps });
   options.plugins.legend = { display: false };
   Object.assign(options.plugins.tooltip, tooltip(statText));
@@ -106,6 +119,11 @@ function statisticChart(canvas, t, { yTitle, keys, shown, totalSteps, center, ha
   options.scales.y.max = center + half.half;
   options.scales.y.ticks.stepSize = half.step;
   options.scales.y.ticks.callback = (v) => statText(v).replace(/0+$/, "").replace(/\.$/, "");
+  if (range) {
+    Object.assign(options.scales.y, range);
+    delete options.scales.y.ticks.stepSize;
+  }
+  options.plugins.bnMarkers = markerOptions(marks ?? [], t);
   return new Chart(canvas, {
     type: "line",
     data: { datasets: [...bandDatasets(t), ...channelDatasets(shown, keys)] },
@@ -173,6 +191,11 @@ export class Charts {
     const m = config.momentum;
     const t = theme();
     this.t = t;
+    // The scenario fields: axes, band and markers follow the regimes.
+    const scenario = hasScenario(config) ? expectedRun(config) : null;
+    const marks = scenario ? scenarioMarkers(config) : [];
+    const halfMean = statisticRange(m, n, "mean");
+    const halfVar = statisticRange(m, n, "var");
     this.charts = {
       mean: statisticChart(this.canvases.mean, t, {
         yTitle: "mean",
@@ -180,7 +203,9 @@ export class Charts {
         shown,
         totalSteps,
         center: 0,
-        half: statisticRange(m, n, "mean"),
+        half: halfMean,
+        range: scenario && scenarioRange(config, "mean", halfMean.half),
+        marks,
       }),
       variance: statisticChart(this.canvases.variance, t, {
         yTitle: "variance",
@@ -188,15 +213,21 @@ export class Charts {
         shown,
         totalSteps,
         center: 1,
-        half: statisticRange(m, n, "var"),
+        half: halfVar,
+        range: scenario && scenarioRange(config, "var", halfVar.half),
+        marks,
       }),
       distance: distanceChart(this.canvases.distance, t, {
         totalSteps,
         range: distanceRange(n, totalSteps, this.stat),
       }),
     };
-    const meanBand = bandPoints((s) => runningMeanVariance(m, n, s), 0, 2, totalSteps);
-    const varBand = bandPoints((s) => runningVarVariance(m, n, s), 1, 2, totalSteps);
+    const meanBand = scenario
+      ? scenarioBand(scenario, "mean")
+      : bandPoints((s) => runningMeanVariance(m, n, s), 0, 2, totalSteps);
+    const varBand = scenario
+      ? scenarioBand(scenario, "var")
+      : bandPoints((s) => runningVarVariance(m, n, s), 1, 2, totalSteps);
     this.#setBand(this.charts.mean, meanBand);
     this.#setBand(this.charts.variance, n >= 2 ? varBand : null);
     this.#restyle();

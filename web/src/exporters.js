@@ -88,12 +88,55 @@ function pyNumber(v) {
   return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
+// The scenario fields' defaults (the article's run): left out of the header.
+const SCENARIO_DEFAULTS = {
+  shift: 0,
+  scale: 1,
+  switch: null,
+  shift2: null,
+  scale2: null,
+  freeze: null,
+};
+
+// The experiment's loop: the article's when no scenario field is set, else the
+// loop of issue 9 with the scenario's values as Python names.
+function loopCode(c) {
+  const scenario = ["shift", "scale", "switch", "freeze"].some(
+    (k) => c[k] !== SCENARIO_DEFAULTS[k],
+  );
+  if (!scenario) {
+    return `for _ in range(${c.steps}):
+    x = torch.randn_like(y)
+    model(x)
+    stacked = torch.cat([stacked, x], dim=0)
+`;
+  }
+  const opt = (v, unset) => (v === null ? unset : pyNumber(v));
+  const int = (v) => (v === null ? "None" : String(v));
+  return `# Each batch is randn * scale + shift; from step switch + 1 on, shift2 and
+# scale2 (a domain shift); model.eval() before step freeze + 1 stops the
+# running statistics. Steps count from 1; None: never.
+shift, scale = ${pyNumber(c.shift)}, ${pyNumber(c.scale)}
+switch = ${int(c.switch)}
+shift2, scale2 = ${opt(c.shift2, "shift")}, ${opt(c.scale2, "scale")}
+freeze = ${int(c.freeze)}
+for k in range(1, ${c.steps} + 1):
+    if freeze is not None and k == freeze + 1:
+        model.eval()
+    sh, sc = (shift2, scale2) if switch is not None and k > switch else (shift, scale)
+    x = torch.randn_like(y) * sc + sh
+    model(x)
+    stacked = torch.cat([stacked, x], dim=0)
+`;
+}
+
 // A standalone script that reproduces the run in PyTorch and prints what the
 // article's script prints.
 export function pytorchCode(config, pageUrl) {
   const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
   return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
 #   ${Object.keys(config)
+    .filter((k) => !(k in SCENARIO_DEFAULTS) || config[k] !== SCENARIO_DEFAULTS[k])
     .map((k) => `${k}=${formatValue(config[k], k)}`)
     .join(" ")}
 # ${pageUrl}
@@ -112,11 +155,7 @@ model = nn.BatchNorm2d(num_channels, eps=${pyNumber(config.eps)}, momentum=${mom
 nb = dict(model.named_buffers())
 print(f"Buffers in BatchNorm2d: {nb.keys()}\\n")
 stacked = torch.tensor([]).reshape(0, num_channels, ${config.height}, ${config.width})
-for _ in range(${config.steps}):
-    x = torch.randn_like(y)
-    model(x)
-    stacked = torch.cat([stacked, x], dim=0)
-print(f"Shape of stackend tensor: {stacked.shape}\\n")
+${loopCode(config)}print(f"Shape of stackend tensor: {stacked.shape}\\n")
 smean = stacked.mean(dim=(0, 2, 3))
 svar = stacked.var(dim=(0, 2, 3))
 print("Manually Computed:")

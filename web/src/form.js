@@ -41,14 +41,26 @@ export class ConfigForm {
   setFields(fields) {
     this.names = fields.map((f) => f.name);
     this.defaults = Object.fromEntries(fields.map((f) => [f.name, f.defaultText]));
+    // Fields the markup does not have (the scenario's) go two to a row.
+    let row = null;
     for (const f of fields) {
-      const input = $(`f-${f.name}`) ?? this.#makeField(f);
+      let input = $(`f-${f.name}`);
+      if (!input) {
+        if (!row || row.children.length === 2) {
+          row = document.createElement("div");
+          row.className = "field-row";
+          $("extra-fields").append(row);
+        }
+        input = this.#makeField(f, row);
+      }
       input.addEventListener("change", () => this.onApply(this.read(), { force: false }));
       this.inputs[f.name] = input;
     }
   }
 
-  #makeField(f) {
+  // The label is the link's name, the placeholder the grammar's word for unset
+  // (never, same), the tooltip its range.
+  #makeField(f, row) {
     const wrap = document.createElement("div");
     wrap.className = "field";
     const label = document.createElement("label");
@@ -59,12 +71,15 @@ export class ConfigForm {
     input.name = f.name;
     input.type = "text";
     input.spellcheck = false;
+    input.inputMode = f.kind.endsWith("integer") ? "numeric" : "decimal";
+    if (f.absentWord) input.placeholder = f.absentWord;
+    input.title = `${f.name}: ${f.range}`;
     const error = document.createElement("p");
     error.className = "field-error";
     error.id = `e-${f.name}`;
     error.hidden = true;
     wrap.append(label, input, error);
-    $("extra-fields").append(wrap);
+    row.append(wrap);
     return input;
   }
 

@@ -7,6 +7,16 @@
 // the open panel needs at most in an embed (fittingHeight in embed-fields.js).
 export const LENSES = Object.freeze([
   {
+    name: "freezing",
+    title: "Freezing BatchNorm: which of requires_grad=False, no_grad() and eval() stops it?",
+    height: 560,
+  },
+  {
+    name: "precise-bn",
+    title: "Precise BN: re-estimating the statistics after training",
+    height: 760,
+  },
+  {
     name: "batch-of-one",
     title: "A batch of one: why PyTorch refuses to train on it",
     height: 300,
