@@ -124,6 +124,8 @@ function statisticChart(
     delete options.scales.y.ticks.stepSize;
   }
   options.plugins.bnMarkers = markerOptions(marks ?? [], t);
+  // For tests and screen readers' curious users: where the markers are.
+  canvas.dataset.markers = (marks ?? []).map((m) => `${m.kind}@${m.x}`).join(" ");
   return new Chart(canvas, {
     type: "line",
     data: { datasets: [...bandDatasets(t), ...channelDatasets(shown, keys)] },

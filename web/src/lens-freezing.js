@@ -4,7 +4,7 @@
 // requires_grad=False and no_grad() leave a train-mode forward updating the
 // buffers, so they end where the same run without freeze ends (the worker
 // runs that config to its end: PyTorch's numbers, bit for bit).
-import { h } from "./lenses.js";
+import { h, scrollable } from "./lenses.js";
 import { linkQuery, formatValue } from "./link.js";
 import { statText, countText } from "./format.js";
 import { float32Text } from "./exporters.js";
@@ -57,7 +57,7 @@ export function freezingLens({ body, state, engine }) {
   body.append(
     intro,
     ways,
-    h("div", { className: "lens-table-wrap" }, table),
+    scrollable(table, "The buffers under each way of freezing"),
     caption,
     h("p", { className: "lens-actions" }, tryLink),
   );
@@ -98,9 +98,9 @@ export function freezingLens({ body, state, engine }) {
       "tr",
       {},
       h("th", { scope: "col" }, "channel"),
-      h("th", { scope: "col" }, `at step ${countText(k)}`),
-      h("th", { scope: "col" }, "eval(): end"),
-      h("th", { scope: "col" }, "requires_grad=False / no_grad(): end"),
+      h("th", { scope: "col" }, `step ${countText(k)}`),
+      h("th", { scope: "col" }, "end, eval()"),
+      h("th", { scope: "col" }, "end, requires_grad=False or no_grad()"),
     );
     const rows = [];
     for (const [stat, key, name] of [
@@ -114,7 +114,7 @@ export function freezingLens({ body, state, engine }) {
           h(
             "tr",
             {},
-            h("th", { scope: "row" }, `${name}[${ch}]`),
+            h("th", { scope: "row" }, h("code", {}, `${name}[${ch}]`)),
             cell(atK?.[stat][ch], `${stat}-frozen-${ch}`),
             cell(end?.[stat][ch], `${stat}-eval-${ch}`),
             cell(other, `${stat}-train-${ch}`),

@@ -2,7 +2,7 @@
 // momentum None and run K more batches of the last regime, in the worker
 // (the module's preciseBn: PyTorch's numbers bit for bit); then the estimate
 // beside the EMA and the manual statistics, per channel, and which is closer.
-import { h } from "./lenses.js";
+import { h, scrollable } from "./lenses.js";
 import { statText, sizeText, countText } from "./format.js";
 import { float32Text } from "./exporters.js";
 import { regimeAt } from "./scenario-theory.js";
@@ -197,9 +197,7 @@ function table(stat, channels, est, truth) {
       ),
     );
   }
-  return h(
-    "div",
-    { className: "lens-table-wrap" },
+  return scrollable(
     h(
       "table",
       { className: "lens-table", dataset: { testid: `precise-${stat}` } },
@@ -212,6 +210,7 @@ function table(stat, channels, est, truth) {
       h("thead", {}, head),
       h("tbody", {}, rows),
     ),
+    `Estimates of the ${name}`,
   );
 }
 

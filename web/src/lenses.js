@@ -95,3 +95,13 @@ export function h(tag, props = {}, ...children) {
   el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
+
+// A table in a box that scrolls sideways on a narrow screen; focusable, so
+// that a keyboard can scroll it too.
+export function scrollable(table, label) {
+  return h(
+    "div",
+    { className: "lens-table-wrap", tabIndex: 0, role: "region", "aria-label": label },
+    table,
+  );
+}
