@@ -120,8 +120,9 @@ function statisticChart(
   options.scales.y.ticks.stepSize = half.step;
   options.scales.y.ticks.callback = (v) => statText(v).replace(/0+$/, "").replace(/\.$/, "");
   if (range) {
-    Object.assign(options.scales.y, range);
-    delete options.scales.y.ticks.stepSize;
+    options.scales.y.min = range.min;
+    options.scales.y.max = range.max;
+    options.scales.y.ticks.stepSize = range.step;
   }
   options.plugins.bnMarkers = markerOptions(marks ?? [], t);
   // For tests and screen readers' curious users: where the markers are.

@@ -3,6 +3,7 @@
 // (the page itself in an iframe, with the same link fields).
 import { embedSnippet } from "./snippets.js";
 import { fittingHeight, HEIGHT_MIN, HEIGHT_MAX } from "./embed-fields.js";
+import { LENSES } from "./lens-table.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,6 +15,16 @@ export function setupEmbedDialog({ pairs, copy }) {
   const preview = $("embed-preview");
   let lastPreview = "";
   let heightTouched = false;
+  // One checkbox per lens (lens-table.js), after the markup's own panels.
+  for (const lens of LENSES) {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "panel";
+    box.value = lens.name;
+    const label = document.createElement("label");
+    label.append(box, ` Lens: ${lens.title.split(":")[0]}`);
+    dialog.querySelector(".embed-panels").append(label);
+  }
 
   const pageAddress = () => {
     const url = new URL(location.href);

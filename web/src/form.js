@@ -125,8 +125,8 @@ export class ConfigForm {
       const field = this.inputs[e.field] ? e.field : "size";
       // Where PyTorch itself refuses the config, its own words first.
       const text = e.pytorchError
-        ? `What PyTorch would raise: ${e.pytorchError}. Training needs batch · height · width ≥ 2 ` +
-          "(freeze = 0, eval mode from the start, runs a batch of one)."
+        ? `What PyTorch would raise: ${e.pytorchError}. In training, batch · height · width ` +
+          "must be at least 2 (freeze = 0, eval mode from the start, runs a batch of one)."
         : e.message;
       byField.set(field, [...(byField.get(field) ?? []), text]);
     }

@@ -98,14 +98,14 @@ export function freezingLens({ body, state, engine }) {
       "tr",
       {},
       h("th", { scope: "col" }, "channel"),
-      h("th", { scope: "col" }, `step ${countText(k)}`),
-      h("th", { scope: "col" }, "end, eval()"),
-      h("th", { scope: "col" }, "end, requires_grad=False or no_grad()"),
+      h("th", { scope: "col" }, `step ${countText(k)}, frozen`),
+      h("th", { scope: "col" }, "end with eval()"),
+      h("th", { scope: "col" }, "end with no_grad() or requires_grad=False"),
     );
     const rows = [];
-    for (const [stat, key, name] of [
-      ["mean", "runningMean", "running_mean"],
-      ["var", "runningVar", "running_var"],
+    for (const [stat, key] of [
+      ["mean", "runningMean"],
+      ["var", "runningVar"],
     ]) {
       for (let ch = 0; ch < channels; ch++) {
         const end = done ? statsAt(store, c.steps) : null;
@@ -114,7 +114,7 @@ export function freezingLens({ body, state, engine }) {
           h(
             "tr",
             {},
-            h("th", { scope: "row" }, h("code", {}, `${name}[${ch}]`)),
+            h("th", { scope: "row" }, h("code", {}, `${stat}[${ch}]`)),
             cell(atK?.[stat][ch], `${stat}-frozen-${ch}`),
             cell(end?.[stat][ch], `${stat}-eval-${ch}`),
             cell(other, `${stat}-train-${ch}`),
@@ -122,7 +122,11 @@ export function freezingLens({ body, state, engine }) {
         );
       }
     }
-    table.replaceChildren(h("thead", {}, head), h("tbody", {}, rows));
+    table.replaceChildren(
+      h("caption", {}, "mean[c] is running_mean[c], var[c] running_var[c], channel c"),
+      h("thead", {}, head),
+      h("tbody", {}, rows),
+    );
     caption.textContent =
       done && unfrozen?.runningMean
         ? `eval() kept running_mean[0] at ${statText(atK.mean[0])} for the last ` +

@@ -113,9 +113,23 @@ export function scenarioRange(c, stat, half) {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const pad = Math.max(half * widest, 0.08 * (hi - lo), 0.05);
-  // A variance is never below 0: a little room under 0 at most.
-  const min = stat === "var" ? Math.max(lo - pad, -0.05 * hi) : lo - pad;
-  return { min, max: hi + pad };
+  // A variance is never below 0.
+  const min = stat === "var" ? Math.max(lo - pad, 0) : lo - pad;
+  return niceRange(min, hi + pad);
+}
+
+// [min, max] widened to whole ticks of 1, 2, 2.5 or 5 times a power of ten
+// (about 4 to 8 ticks): {min, max, step}.
+export function niceRange(min, max) {
+  const raw = (max - min) / 5;
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * p).find((s) => s >= raw) ?? 10 * p;
+  const lo = Math.floor(min / step + 1e-9) * step;
+  const hi = Math.ceil(max / step - 1e-9) * step;
+  // Rounded to the step's decimals: no 0.30000000000000004 on an axis.
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const round = (v) => Number(v.toFixed(digits));
+  return { min: round(lo), max: round(hi), step };
 }
 
 // Vertical markers for the charts: the switch and the freeze inside the run.
