@@ -100,7 +100,8 @@ export function freezingLens({ body, state, engine }) {
       h("th", { scope: "col" }, "channel"),
       h("th", { scope: "col" }, `step ${countText(k)}, frozen`),
       h("th", { scope: "col" }, "end with eval()"),
-      h("th", { scope: "col" }, "end with no_grad() or requires_grad=False"),
+      // <wbr>: the long name may break before "=False" on a phone.
+      h("th", { scope: "col" }, "end with no_grad() or requires_grad", h("wbr"), "=False"),
     );
     const rows = [];
     for (const [stat, key] of [
