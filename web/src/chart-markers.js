@@ -1,6 +1,7 @@
-// A Chart.js plugin that draws vertical markers (the switch, the freeze) on
-// the mean and variance charts: a dashed line at the step and a short label
-// at the top. The markers come from options.plugins.bnMarkers.lines.
+// The charts' scenario decorations: a Chart.js plugin that draws vertical
+// markers (switch, freeze) on the mean and variance charts, a dashed line at
+// the step and a short label at the top (from options.plugins.bnMarkers.lines),
+// and the distance chart's button labels.
 import { Chart } from "./chart-style.js";
 
 const plugin = {
@@ -42,4 +43,15 @@ Chart.register(plugin);
 // The plugin's options for a chart: the markers and the theme's colours.
 export function markerOptions(lines, t) {
   return { lines, color: t.text, background: t.surface };
+}
+
+// The distance chart's statistic buttons name the value each step estimates:
+// 0 and 1 for the article's randn, the regime's shift and scale² otherwise.
+export function labelDistanceChoices(scenario) {
+  const set = (id, text) => {
+    const el = document.querySelector(`label[for="${id}"]`);
+    if (el) el.textContent = text;
+  };
+  set("dist-mean", scenario ? "|mean − shift|" : "|mean − 0|");
+  set("dist-var", scenario ? "|variance − scale²|" : "|variance − 1|");
 }

@@ -14,8 +14,11 @@ import {
   scenarioBand,
   scenarioRange,
   scenarioMarkers,
+  scenarioTruth,
+  scaledTheory,
+  scaledDistanceRange,
 } from "./scenario-theory.js";
-import { markerOptions } from "./chart-markers.js";
+import { markerOptions, labelDistanceChoices } from "./chart-markers.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
@@ -197,6 +200,7 @@ export class Charts {
     // The scenario fields: axes, band and markers follow the regimes.
     const scenario = hasScenario(config) ? expectedRun(config) : null;
     const marks = scenario ? scenarioMarkers(config) : [];
+    labelDistanceChoices(scenario !== null);
     const halfMean = statisticRange(m, n, "mean");
     const halfVar = statisticRange(m, n, "var");
     this.charts = {
@@ -222,7 +226,7 @@ export class Charts {
       }),
       distance: distanceChart(this.canvases.distance, t, {
         totalSteps,
-        range: distanceRange(n, totalSteps, this.stat),
+        range: this.#distanceRange(config, n, totalSteps, this.stat),
       }),
     };
     const meanBand = scenario
@@ -288,12 +292,19 @@ export class Charts {
     if (this.store) this.update(this.store);
   }
 
+  // The distance chart's y range: n and the run's length, widened by the scale.
+  #distanceRange(config, n, totalSteps, stat) {
+    const range = distanceRange(n, totalSteps, stat);
+    return hasScenario(config) ? scaledDistanceRange(config, range, stat) : range;
+  }
+
   // "mean" or "var": which statistic the distance chart shows.
   setDistanceStatistic(stat) {
     this.stat = stat;
     if (!this.charts) return;
     const { config, totalSteps } = this.run;
-    const range = distanceRange(config.batch * config.height * config.width, totalSteps, stat);
+    const n = config.batch * config.height * config.width;
+    const range = this.#distanceRange(config, n, totalSteps, stat);
     const y = this.charts.distance.options.scales.y;
     y.min = range.min;
     y.max = range.max;
@@ -320,8 +331,16 @@ export class Charts {
     const { config } = this.run;
     const n = config.batch * config.height * config.width;
     const steps = sampleSteps(store.stepsDone);
-    const data = distanceSeries(store.chunks, store.channels, this.focus, steps);
-    const theory = expectationSeries(config.momentum, n, steps);
+    const scenario = hasScenario(config);
+    const data = distanceSeries(
+      store.chunks,
+      store.channels,
+      this.focus,
+      steps,
+      scenario ? scenarioTruth(config) : null,
+    );
+    const expected = expectationSeries(config.momentum, n, steps);
+    const theory = scenario ? scaledTheory(config, expected) : expected;
     const suffix = this.stat === "mean" ? "Mean" : "Var";
     const distance = this.charts.distance;
     for (const ds of distance.data.datasets) {

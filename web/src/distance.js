@@ -39,8 +39,9 @@ function point(x, distance) {
 // Distances of the four estimates of one channel at the given (increasing)
 // steps. `chunks` are the trace's chunks as the worker sends them
 // ({firstStep, steps, runningMean, runningVar, manualMean, manualVar},
-// step-major [i * channels + c], consecutive).
-export function distanceSeries(chunks, channels, channel, steps) {
+// step-major [i * channels + c], consecutive). truth(t) -> {mean, var}: the
+// value estimated at step t when the scenario fields change it (else 0 and 1).
+export function distanceSeries(chunks, channels, channel, steps, truth = null) {
   const out = { runningMean: [], manualMean: [], runningVar: [], manualVar: [] };
   let k = 0;
   for (const t of steps) {
@@ -48,10 +49,11 @@ export function distanceSeries(chunks, channels, channel, steps) {
     const chunk = chunks[k];
     if (!chunk || t < chunk.firstStep) break;
     const i = (t - chunk.firstStep) * channels + channel;
-    out.runningMean.push(point(t, Math.abs(chunk.runningMean[i] - TRUE_MEAN)));
-    out.manualMean.push(point(t, Math.abs(chunk.manualMean[i] - TRUE_MEAN)));
-    out.runningVar.push(point(t, Math.abs(chunk.runningVar[i] - TRUE_VAR)));
-    out.manualVar.push(point(t, Math.abs(chunk.manualVar[i] - TRUE_VAR)));
+    const { mean, var: variance } = truth ? truth(t) : { mean: TRUE_MEAN, var: TRUE_VAR };
+    out.runningMean.push(point(t, Math.abs(chunk.runningMean[i] - mean)));
+    out.manualMean.push(point(t, Math.abs(chunk.manualMean[i] - mean)));
+    out.runningVar.push(point(t, Math.abs(chunk.runningVar[i] - variance)));
+    out.manualVar.push(point(t, Math.abs(chunk.manualVar[i] - variance)));
   }
   return out;
 }

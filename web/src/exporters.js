@@ -102,7 +102,7 @@ const SCENARIO_DEFAULTS = {
 // loop of issue 9 with the scenario's values as Python names.
 function loopCode(c) {
   const scenario = ["shift", "scale", "switch", "freeze"].some(
-    (k) => c[k] !== SCENARIO_DEFAULTS[k],
+    (k) => (c[k] ?? SCENARIO_DEFAULTS[k]) !== SCENARIO_DEFAULTS[k],
   );
   if (!scenario) {
     return `for _ in range(${c.steps}):
@@ -136,7 +136,7 @@ export function pytorchCode(config, pageUrl) {
   const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
   return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
 #   ${Object.keys(config)
-    .filter((k) => !(k in SCENARIO_DEFAULTS) || config[k] !== SCENARIO_DEFAULTS[k])
+    .filter((k) => !(k in SCENARIO_DEFAULTS) || (config[k] ?? null) !== SCENARIO_DEFAULTS[k])
     .map((k) => `${k}=${formatValue(config[k], k)}`)
     .join(" ")}
 # ${pageUrl}

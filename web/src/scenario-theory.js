@@ -7,8 +7,14 @@
 // unbiased batch variance. Without scenario fields it is theory.js's formulas.
 
 // True when the config uses any scenario field (the article's charts otherwise).
+// (A config from before the scenario fields, without them, is the article's.)
 export function hasScenario(c) {
-  return c.shift !== 0 || c.scale !== 1 || c.switch !== null || c.freeze !== null;
+  return (
+    (c.shift ?? 0) !== 0 ||
+    (c.scale ?? 1) !== 1 ||
+    (c.switch ?? null) !== null ||
+    (c.freeze ?? null) !== null
+  );
 }
 
 // {shift, scale} of step k (steps count from 1), as the loop draws it.
@@ -142,4 +148,37 @@ export function scenarioMarkers(c) {
     out.push({ x: c.freeze, label: `eval() after step ${c.freeze}`, kind: "freeze" });
   }
   return out;
+}
+
+// The distance chart under shift and scale: each step's true value is its
+// regime's (shift, scale^2); the theory's typical distances scale with scale
+// (scale^2 for the variance) and are left out once a switch mixes regimes (no
+// one curve fits); the y range widens with the largest scale.
+export function scenarioTruth(c) {
+  return (t) => {
+    const { shift, scale } = regimeAt(c, t);
+    return { mean: shift, var: scale * scale };
+  };
+}
+
+export function scaledTheory(c, theory) {
+  const switched = c.switch !== null && c.switch < c.steps;
+  const f = { mean: c.scale, var: c.scale * c.scale };
+  const out = {};
+  for (const [key, points] of Object.entries(theory)) {
+    const k = key.endsWith("Mean") ? f.mean : f.var;
+    out[key] = switched
+      ? []
+      : points.map((p) => ({ x: p.x, y: p.y === null ? null : p.y * k || null }));
+  }
+  return out;
+}
+
+export function scaledDistanceRange(c, range, stat) {
+  const widest = Math.max(...regimes(c).map((r) => r.scale));
+  const k = Math.max(stat === "mean" ? widest : widest * widest, 1e-3);
+  return {
+    min: Math.pow(10, Math.floor(Math.log10(range.min * k))),
+    max: Math.pow(10, Math.ceil(Math.log10(range.max * k))),
+  };
 }
