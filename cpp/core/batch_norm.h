@@ -68,6 +68,9 @@ class BatchNorm2d {
 
   // Batch statistics of the last training forward: mean and biased var_sum / n.
   const std::vector<float>& last_batch_mean() const { return batch_mean_; }
+  // The float sum of squared deviations behind them (var_sum / n is the biased
+  // variance, var_sum / (n - 1) the unbiased one that running_var takes).
+  const std::vector<float>& last_batch_var_sum() const { return batch_var_sum_; }
 
  private:
   void batch_stats_per_pixel(const float* input, const Shape4& shape);  // H*W == 1

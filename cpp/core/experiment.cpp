@@ -53,7 +53,8 @@ void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
   // past it (a caller's mistake) only reserves less, it never wraps.
   const auto product = product_within({channels, capacity_steps}, kMaxTraceValues);
   const auto capacity = static_cast<std::size_t>(product ? *product : 0);
-  for (auto* v : {&running_mean, &running_var, &manual_mean, &manual_var}) {
+  for (auto* v : {&running_mean, &running_var, &manual_mean, &manual_var, &batch_mean, &batch_var,
+                  &batch_var_unbiased}) {
     v->clear();
     v->reserve(capacity);
   }
@@ -61,6 +62,8 @@ void StepTrace::clear(std::int64_t channels, std::int64_t capacity_steps) {
     v->clear();
     v->reserve(capacity);
   }
+  num_batches_tracked.clear();
+  num_batches_tracked.reserve(static_cast<std::size_t>(capacity_steps > 0 ? capacity_steps : 0));
 }
 
 Experiment::Experiment(const ExperimentConfig& config)
@@ -98,7 +101,8 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
     if (!config_.training_at(step)) layer_.eval();
     draw_batch(generator_, batch_, step);
     // An eval forward leaves the buffers as they are; only its output would differ.
-    if (layer_.is_training()) layer_.forward(batch_.data(), shape, nullptr);
+    const bool trained = layer_.is_training();
+    if (trained) layer_.forward(batch_.data(), shape, nullptr);
     manual_.add_batch(batch_.data());
     ++steps_done_;
     ++done;
@@ -120,6 +124,7 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
         trace->probe_mean.insert(trace->probe_mean.end(), p.mean.begin(), p.mean.end());
         trace->probe_std.insert(trace->probe_std.end(), p.std.begin(), p.std.end());
       }
+      append_batch_stats(trace, trained);
       ++trace->steps;
     }
   }
@@ -128,6 +133,26 @@ std::int64_t Experiment::run(std::int64_t max_steps, StepTrace* trace) {
     if (trace != nullptr) manual_.var(&trace->manual_var.back());
   }
   return done;
+}
+
+void Experiment::append_batch_stats(StepTrace* trace, bool trained) const {
+  const auto c = static_cast<std::size_t>(config_.channels);
+  const std::size_t at = trace->batch_mean.size();
+  for (auto* v : {&trace->batch_mean, &trace->batch_var, &trace->batch_var_unbiased}) {
+    v->resize(at + c, std::numeric_limits<float>::quiet_NaN());
+  }
+  trace->num_batches_tracked.push_back(static_cast<double>(layer_.num_batches_tracked()));
+  if (!trained) return;
+  // The divisions PyTorch makes (float var_sum by the count converted to float):
+  // var_sum / n for the output, var_sum / (n - 1) for running_var.
+  const std::int64_t n = config_.batch * config_.height * config_.width;
+  const auto& mean = layer_.last_batch_mean();
+  const auto& var_sum = layer_.last_batch_var_sum();
+  for (std::size_t ch = 0; ch < c; ++ch) {
+    trace->batch_mean[at + ch] = mean[ch];
+    trace->batch_var[at + ch] = var_sum[ch] / static_cast<float>(n);
+    trace->batch_var_unbiased[at + ch] = var_sum[ch] / static_cast<float>(n - 1);
+  }
 }
 
 // PyTorch's one-channel variance sums (x - mean)^2 with the final mean: draw

@@ -37,6 +37,11 @@ struct StepTrace {
   std::vector<float> manual_mean, manual_var;
   std::vector<double> exact_mean, exact_var;  // the same in double precision
   std::vector<double> probe_mean, probe_std;  // eval-mode probe, only while probing
+  // The step's batch statistics as the layer computed them for its update:
+  // mean, var_sum / n (biased) and var_sum / (n - 1) (unbiased, what running_var
+  // takes), all float; NaN on a step after a freeze (eval: nothing computed).
+  std::vector<float> batch_mean, batch_var, batch_var_unbiased;
+  std::vector<double> num_batches_tracked;  // one per step: the counter after it
   void clear(std::int64_t channels, std::int64_t capacity_steps);
 };
 
@@ -113,6 +118,7 @@ class Experiment {
   BatchNorm2d layer_;
   ManualStatistics manual_;
   void finish_one_channel_variance();
+  void append_batch_stats(StepTrace* trace, bool trained) const;
   // Draws the next batch as step `step` of the loop does, into batch_.
   void draw_batch(TorchGenerator& generator, std::vector<float>& batch, std::int64_t step) const;
   ChannelStats probe_eval_stats(std::vector<float>& scratch) const;

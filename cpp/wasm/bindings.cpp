@@ -244,6 +244,12 @@ class JsExperiment {
     out.set("manualVar", copy_out(trace_.manual_var));
     out.set("exactMean", copy_out(trace_.exact_mean));
     out.set("exactVar", copy_out(trace_.exact_var));
+    // The step's batch statistics (NaN after a freeze) and num_batches_tracked
+    // after it (one per step), for the step inspector.
+    out.set("batchMean", copy_out(trace_.batch_mean));
+    out.set("batchVar", copy_out(trace_.batch_var));
+    out.set("batchVarUnbiased", copy_out(trace_.batch_var_unbiased));
+    out.set("numBatchesTracked", copy_out(trace_.num_batches_tracked));
     if (experiment_.probing()) {
       out.set("probeMean", copy_out(trace_.probe_mean));
       out.set("probeStd", copy_out(trace_.probe_std));

@@ -61,6 +61,10 @@ function runSteps(count) {
     chunk.runningVar.buffer,
     chunk.manualMean.buffer,
     chunk.manualVar.buffer,
+    chunk.batchMean.buffer,
+    chunk.batchVar.buffer,
+    chunk.batchVarUnbiased.buffer,
+    chunk.numBatchesTracked.buffer,
   ];
   const done = experiment.finished();
   self.postMessage(
@@ -73,6 +77,12 @@ function runSteps(count) {
       runningVar: chunk.runningVar,
       manualMean: chunk.manualMean,
       manualVar: chunk.manualVar,
+      // For the step inspector: the batch statistics of each step (NaN after a
+      // freeze) and num_batches_tracked after it.
+      batchMean: chunk.batchMean,
+      batchVar: chunk.batchVar,
+      batchVarUnbiased: chunk.batchVarUnbiased,
+      numBatchesTracked: chunk.numBatchesTracked,
       stepsDone: experiment.stepsDone(),
       totalSteps: experiment.totalSteps(),
       articleOutput: experiment.articleOutput(),
