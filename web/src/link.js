@@ -8,13 +8,15 @@
 // one entry there. Any other name in the link goes to the grammar too, which
 // reports it as unknown.
 import { pageFieldEntries } from "./embed-fields.js";
+import { STEP_FIELD } from "./inspect-field.js";
 
 // Each page field: `parse(text)` -> {ok: true, value} or {ok: false, message}
 // (the message names the allowed values), `write(value)` -> the text in the
 // link, or null to leave it out (its default), and `initial`, the value when
 // the link does not have it. The view fields (embed, theme, panels, ...) are
 // defined in embed-fields.js, shared with the <batchnorm-lab> element.
-export const PAGE_FIELDS = Object.freeze(pageFieldEntries());
+// `step` (the step inspector's step) is defined in inspect-field.js.
+export const PAGE_FIELDS = Object.freeze({ ...pageFieldEntries(), step: STEP_FIELD });
 
 // Each optional config field's word for "unset" (momentum none, freeze never,
 // shift2 same, ...), from the grammar's field list, and the fields that are

@@ -27,6 +27,7 @@ import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view
 import { stepsPerSecond } from "./playback.js";
 import { Lenses } from "./lenses.js";
 import { registerLenses } from "./lens-registry.js";
+import { Inspector } from "./inspector.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -55,6 +56,15 @@ const charts = new Charts({
   distance: $("chart-distance"),
 });
 const lesson = new LessonPanel({ state, charts });
+const inspector = new Inspector({
+  state,
+  charts,
+  root: $("inspector"),
+  onLink: () => {
+    writeAddress(query());
+    share.render();
+  },
+});
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 // The lens panels (lens-table.js), made before the view fields apply to them.
@@ -111,6 +121,7 @@ const renderLoop = new RenderLoop(state, charts, {
     renderObserved(state);
     lesson.renderRun();
     lenses.notify("trace");
+    inspector.render();
   },
 });
 const session = new Session(state, engine, {
@@ -126,6 +137,7 @@ const session = new Session(state, engine, {
     charts.setup({ shown, totalSteps, config: state.config, decimated: bucketSize > 1 });
     renderChannelNote(shown, reply.channels);
     lesson.started(shown);
+    inspector.started();
     // Each run at the chosen pace: "auto" depends on the run's length.
     const rate = rateFor(totalSteps);
     if (rate !== state.speed) session.setSpeed(rate).catch(reportError);

@@ -10,7 +10,9 @@ const MAX_BARS = 60;
 
 // The bars to draw (newest first): enough batches to show 99% of the weight of
 // an exponential average (never more than MAX_BARS, nor more than t).
-export function weightsFigureData(momentum, t) {
+// `seen`: the batches the manual mean has taken in, t unless a freeze stopped
+// the running statistics' updates at t (the step inspector's frozen steps).
+export function weightsFigureData(momentum, t, seen = t) {
   const steps = Math.max(0, Math.floor(t));
   let count;
   if (momentum === null || momentum <= 0) count = Math.min(steps, 40);
@@ -26,7 +28,8 @@ export function weightsFigureData(momentum, t) {
     bars,
     // What the running mean still holds of its starting value (0, the truth).
     initialWeight: steps === 0 ? 1 : momentum === null ? 0 : Math.pow(1 - momentum, steps),
-    manualWeight: steps > 0 ? 1 / steps : 0,
+    manualWeight: seen >= 1 ? 1 / Math.floor(seen) : 0,
+    seen: Math.floor(seen),
     halfLife: halfLife(momentum),
     shownShare: shown,
     steps,
@@ -41,8 +44,8 @@ function el(name, attrs = {}, text) {
 }
 
 // Draws the figure into `container` (replacing what was there).
-export function renderWeightsFigure(container, momentum, t) {
-  const data = weightsFigureData(momentum, t);
+export function renderWeightsFigure(container, momentum, t, seen = t) {
+  const data = weightsFigureData(momentum, t, seen);
   // Drawn about this size (the side column): text stays legible.
   const W = 360;
   const H = 190;
@@ -91,11 +94,12 @@ export function renderWeightsFigure(container, momentum, t) {
     const ym = y(data.manualWeight);
     svg.append(el("line", { x1: left, x2: W - right, y1: ym, y2: ym, class: "wf-manual" }));
     // Written at the top left, where the oldest bars are low: it is the flat line at the bottom.
+    // With momentum None the bars reach the top: the note goes above them.
     svg.append(
       el(
         "text",
-        { x: left, y: top + 8, class: "wf-note" },
-        `manual mean: 1/${data.steps} = ${sizeText(data.manualWeight)} per batch (dashed)`,
+        { x: left, y: momentum === null ? top - 8 : top + 8, class: "wf-note" },
+        `manual mean: 1/${data.seen} = ${sizeText(data.manualWeight)} per batch (dashed)`,
       ),
     );
   }
