@@ -154,6 +154,15 @@ export class Inspector {
     setMarkerRange(done);
     setMarker(store && step >= 1 && step <= done ? step : null, this.charts.focusColor());
     if (!force && key === this.key) return;
+    // Following a run in progress: a few redraws a second are enough to read.
+    const now = performance.now();
+    const live = this.state.status === "running" && this.state.page.step === null;
+    if (!force && live && this.preview === null && now - (this.drawnAt ?? 0) < 250) {
+      clearTimeout(this.liveTimer);
+      this.liveTimer = setTimeout(() => this.render(), 260);
+      return;
+    }
+    this.drawnAt = now;
     this.key = key;
     if (document.activeElement !== this.slider) this.slider.value = String(Math.max(step, 1));
     const total = store?.totalSteps ?? 0;
