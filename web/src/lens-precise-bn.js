@@ -37,7 +37,7 @@ const meanAbs = (a, b, n) => {
 };
 
 export function preciseBnLens({ body, state, engine }) {
-  const code = h("pre", { className: "code", tabIndex: 0 });
+  const code = h("pre", { className: "code lens-code", tabIndex: 0 });
   const input = h("input", {
     id: "precise-k",
     type: "number",
@@ -134,9 +134,10 @@ export function preciseBnLens({ body, state, engine }) {
     const precise = { mean: result.runningMean, var: result.runningVar };
     const { shift, scale } = regimeAt(c, c.steps);
     const truth = { mean: shift, var: scale * scale };
+    const whose = c.switch !== null && c.switch < c.steps ? "the last regime's" : "the inputs'";
     tables.replaceChildren(
       ...["mean", "var"].map((stat) =>
-        table(stat, Math.min(C, SHOWN), { manual, precise, ema }, truth[stat]),
+        table(stat, Math.min(C, SHOWN), { manual, precise, ema }, truth[stat], whose),
       ),
     );
     verdict.textContent = explain(c, result.batches, { manual, precise, ema }, C);
@@ -166,7 +167,7 @@ export function preciseBnLens({ body, state, engine }) {
   };
 }
 
-function table(stat, channels, est, truth) {
+function table(stat, channels, est, truth, whose) {
   const name = stat === "mean" ? "mean" : "variance";
   const head = h(
     "tr",
@@ -204,8 +205,8 @@ function table(stat, channels, est, truth) {
       h(
         "caption",
         {},
-        `The ${name}: manual (all inputs), precise BN, EMA (running_${stat}); the last ` +
-          `regime's true ${name} is ${statText(truth)}`,
+        `The ${name}: manual (all inputs), precise BN, EMA (running_${stat}); ` +
+          `${whose} true ${name} is ${statText(truth)}`,
       ),
       h("thead", {}, head),
       h("tbody", {}, rows),
