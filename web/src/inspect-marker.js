@@ -1,7 +1,8 @@
 // The inspected step on every chart whose x axis is the step: a vertical line
-// (a Chart.js plugin registered once for all charts), and the charts as a
-// scrubber: hovering previews a step, a click or a touch picks it. A chart
-// opts in by an x axis titled "step ..." or by data-step-axis="1" on its canvas.
+// named at its foot (a Chart.js plugin registered once for all charts), and
+// the charts as a scrubber: hovering previews a step, a click or a touch picks
+// it. A chart opts in by an x axis titled "step ..." or by data-step-axis="1"
+// on its canvas.
 import { Chart } from "./chart-style.js";
 
 const marker = {
@@ -40,11 +41,18 @@ Chart.register({
     ctx.save();
     ctx.strokeStyle = marker.color;
     ctx.lineWidth = 1.5;
-    ctx.setLineDash([4, 3]);
     ctx.beginPath();
     ctx.moveTo(px, area.top);
     ctx.lineTo(px, area.bottom);
     ctx.stroke();
+    // Named at the foot of the line (the scenario markers write at the top).
+    const label = `step ${marker.step.toLocaleString("en-US")}`;
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = marker.color;
+    const w = ctx.measureText(label).width;
+    const right = px + 4 + w <= area.right;
+    ctx.textAlign = right ? "left" : "right";
+    ctx.fillText(label, right ? px + 4 : px - 4, area.bottom - 4);
     ctx.restore();
   },
   afterEvent(chart, args) {
