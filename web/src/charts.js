@@ -200,7 +200,8 @@ export class Charts {
     // The scenario fields: axes, band and markers follow the regimes.
     const scenario = hasScenario(config) ? expectedRun(config) : null;
     const marks = scenario ? scenarioMarkers(config) : [];
-    labelDistanceChoices(scenario !== null);
+    // The true values move only with shift, scale or a switch (not a freeze).
+    labelDistanceChoices(scenario !== null && hasScenario({ ...config, freeze: null }));
     const halfMean = statisticRange(m, n, "mean");
     const halfVar = statisticRange(m, n, "var");
     this.charts = {
