@@ -77,15 +77,19 @@ def run():
     torch.manual_seed(SEED)
     y = torch.randn(N, C, H, W)
     model = nn.BatchNorm2d(C, eps=EPS, momentum=MOMENTUM)
-    inputs = [torch.empty(0, C, H, W)]
+    # Every input, stacked as the article's torch.cat after each step stacks them (the same
+    # tensor), joined 1024 steps at a time so that a long run keeps few tensor objects.
+    blocks, inputs = [torch.empty(0, C, H, W)], []
     for k in range(1, STEPS + 1):
         if FREEZE is not None and k == FREEZE + 1:
             model.eval()
         x = draw(y, k)
         model(x)
         inputs.append(x)
-    # One torch.cat of every input: the same tensor as the article's cat after each step.
-    stacked = torch.cat(inputs, dim=0)
+        if len(inputs) == 1024:
+            blocks.append(torch.cat(inputs, dim=0))
+            inputs = []
+    stacked = torch.cat(blocks + inputs, dim=0)
     got = {
         "running_mean": model.running_mean.clone(),
         "running_var": model.running_var.clone(),

@@ -74,6 +74,14 @@ function configs() {
       steps: 40,
     },
     "negative zero shift with a switch": { shift: "-0", switch: 5, steps: 10, batch: 3 },
+    "5000 steps (stacked in blocks of 1024), one channel": { steps: 5000, batch: 2, channels: 1 },
+    "3073 steps, switch and freeze": {
+      steps: 3073,
+      batch: 4,
+      switch: 1500,
+      shift2: 2,
+      freeze: 2500,
+    },
   };
   for (const [name, config] of Object.entries(more)) list.push({ name, config });
   return list;
