@@ -175,6 +175,9 @@ void box_muller_blocks(float* d, std::size_t blocks, RandnPath path) {
 // still in L1 cache when their block reads them, and the output is written
 // once instead of twice. A multiple of 16.
 constexpr std::size_t kChunk = 1024;
+// M_PI is POSIX, not standard C++17; this literal is the same double
+// (0x400921FB54442D18), the one PyTorch's 2.0 * kPi * u1 uses.
+constexpr double kPi = 3.14159265358979323846;
 
 }  // namespace
 
@@ -218,7 +221,7 @@ void TorchGenerator::randn_scalar(float* out, std::size_t numel) {
     const double u1 = uniform_double();
     const double u2 = uniform_double();
     const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
-    const double theta = 2.0 * M_PI * u1;
+    const double theta = 2.0 * kPi * u1;
     cached_normal_ = r * std::sin(theta);
     out[i] = static_cast<float>(r * std::cos(theta));
   }
