@@ -9,14 +9,20 @@
 // reports it as unknown.
 import { pageFieldEntries } from "./embed-fields.js";
 import { STEP_FIELD } from "./inspect-field.js";
+import { PROBE_SEED_FIELD } from "./probe-seed.js";
 
 // Each page field: `parse(text)` -> {ok: true, value} or {ok: false, message}
 // (the message names the allowed values), `write(value)` -> the text in the
 // link, or null to leave it out (its default), and `initial`, the value when
 // the link does not have it. The view fields (embed, theme, panels, ...) are
 // defined in embed-fields.js, shared with the <batchnorm-lab> element.
-// `step` (the step inspector's step) is defined in inspect-field.js.
-export const PAGE_FIELDS = Object.freeze({ ...pageFieldEntries(), step: STEP_FIELD });
+// `step` (the step inspector's step) is defined in inspect-field.js, `probe-seed`
+// (the eval-mode probe's seed) in probe-seed.js.
+export const PAGE_FIELDS = Object.freeze({
+  ...pageFieldEntries(),
+  step: STEP_FIELD,
+  "probe-seed": PROBE_SEED_FIELD,
+});
 
 // Each optional config field's word for "unset" (momentum none, freeze never,
 // shift2 same, ...), from the grammar's field list, and the fields that are

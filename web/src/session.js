@@ -5,7 +5,8 @@ import { TraceStore } from "./trace.js";
 import { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
 export class Session {
-  // on: {config(reply), started(reply), status(), trace(), output()}
+  // on: {config(reply), started(reply), status(), trace(), output(), probeSeed()
+  // (the probe seed's text for a new run, or null: no probe)}
   constructor(state, engine, on) {
     this.state = state;
     this.engine = engine;
@@ -31,6 +32,7 @@ export class Session {
         resolve,
         run,
         speed: state.speed === Infinity ? null : state.speed,
+        probe: this.on.probeSeed?.() ?? null,
       });
     } catch (error) {
       state.runId = null;
@@ -48,6 +50,8 @@ export class Session {
     const shown = Math.min(reply.channels, MAX_SHOWN_CHANNELS);
     state.store = new TraceStore(reply.channels, reply.totalSteps, { shownChannels: shown });
     state.articleOutput = reply.articleOutput;
+    // The eval-mode probe's reference and step-0 values (null: not probed).
+    state.probe = reply.probe ?? null;
     state.rate = { t: performance.now(), steps: 0, value: 0 };
     this.on.config(reply);
     this.on.started(reply);

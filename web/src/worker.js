@@ -66,6 +66,8 @@ function runSteps(count) {
     chunk.batchVarUnbiased.buffer,
     chunk.numBatchesTracked.buffer,
   ];
+  // The eval-mode probe's per-channel mean and std (Float64Array), while probing.
+  if (chunk.probeMean) buffers.push(chunk.probeMean.buffer, chunk.probeStd.buffer);
   const done = experiment.finished();
   self.postMessage(
     {
@@ -83,6 +85,8 @@ function runSteps(count) {
       batchVar: chunk.batchVar,
       batchVarUnbiased: chunk.batchVarUnbiased,
       numBatchesTracked: chunk.numBatchesTracked,
+      probeMean: chunk.probeMean,
+      probeStd: chunk.probeStd,
       stepsDone: experiment.stepsDone(),
       totalSteps: experiment.totalSteps(),
       articleOutput: experiment.articleOutput(),
@@ -164,6 +168,19 @@ function configFrom(fields, resolve) {
   return parsed.ok ? { ok: true, config: parsed.config, notices: [] } : parsed;
 }
 
+// The eval-mode probe from the seed text `seed` (null: none): its train-mode
+// reference {seed, trainMean, trainStd} or {seed, trainError}, and the eval-mode
+// values before the first step; null when off or not a seed (the page checks
+// the seed's grammar first).
+function startProbe(seed) {
+  if (seed === null || !experiment.setProbe(String(seed))) return null;
+  const p = experiment.probe();
+  const out = { seed: String(seed), evalMean: p.evalMean, evalStd: p.evalStd };
+  if (p.trainError !== undefined) out.trainError = p.trainError;
+  else Object.assign(out, { trainMean: p.trainMean, trainStd: p.trainStd });
+  return out;
+}
+
 const handlers = {
   async init() {
     await loadModule();
@@ -174,7 +191,7 @@ const handlers = {
   },
   // Builds the config from `fields` (text by name) and creates a fresh
   // experiment; runs it unless `run` is false.
-  start({ fields, resolve = false, run = true, speed: s }) {
+  start({ fields, resolve = false, run = true, speed: s, probe = null }) {
     if (s !== undefined) speed = s === null ? Infinity : s;
     const built = configFrom(fields, resolve);
     if (!built.ok) return { ok: false, errors: built.errors };
@@ -183,6 +200,7 @@ const handlers = {
     if (!created.ok) return { ok: false, errors: created.errors };
     experiment = created.experiment;
     runId++;
+    const probeReference = startProbe(probe);
     const reply = {
       ok: true,
       config: built.config,
@@ -191,6 +209,7 @@ const handlers = {
       channels: experiment.channels(),
       totalSteps: experiment.totalSteps(),
       articleOutput: experiment.articleOutput(),
+      probe: probeReference,
     };
     if (experiment.finished()) {
       // steps = 0: nothing to run, the text is final (after this reply).
