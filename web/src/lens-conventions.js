@@ -50,6 +50,7 @@ const fmt = (v, digits = 3) =>
   Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : v === Infinity ? "∞" : "–";
 
 export function conventionsLens({ body, state }) {
+  body.classList.add("lens-wide");
   const torchInput = el("input", {
     id: "conv-torch",
     type: "number",

@@ -2,16 +2,11 @@
 // HTML), a table cell holding a number with every digit it needs to round-trip,
 // and the request to run the current config again (main.js listens for it).
 
-// el("p", {className: "x", "data-testid": "y"}, "text", child, [children]).
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k in node && !k.includes("-")) node[k] = v;
-    else node.setAttribute(k, String(v));
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+// el("p", {className: "x", "data-testid": "y"}, "text", child, [children]):
+// lenses.js's builder (strings become text nodes, never HTML).
+import { h as el } from "./lenses.js";
+
+export { el };
 
 // A number as JavaScript's shortest text that reads back to the same double
 // (String(x)); NaN as PyTorch prints it, a missing value as a dash.

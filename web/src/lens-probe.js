@@ -45,6 +45,7 @@ function pytorchCode(seed) {
 }
 
 export function probeLens({ body, state }) {
+  body.classList.add("lens-wide");
   const seedInput = el("input", {
     id: "probe-seed",
     type: "text",
@@ -63,6 +64,7 @@ export function probeLens({ body, state }) {
       "Line chart: standard deviation of the probe's eval-mode output per channel against the step",
   });
   const words = el("div", { className: "lens-words", "aria-live": "off" });
+  const channelKey = el("span", { className: "k" });
   const stepInput = el("input", {
     id: "probe-step",
     type: "number",
@@ -88,10 +90,19 @@ export function probeLens({ body, state }) {
         el(
           "p",
           { className: "lens-key" },
-          el("span", { className: "key solid" }),
-          " eval mode (running statistics)   ",
-          el("span", { className: "key dashed" }),
-          " train mode (the probe's own batch statistics)",
+          el(
+            "span",
+            { className: "k" },
+            el("span", { className: "key" }),
+            "eval mode (running statistics)",
+          ),
+          el(
+            "span",
+            { className: "k" },
+            el("span", { className: "key dashed" }),
+            "train mode (the probe's own batch statistics)",
+          ),
+          channelKey,
         ),
       ),
       el(
@@ -152,7 +163,6 @@ export function probeLens({ body, state }) {
                 label: `channel ${c}, train mode`,
                 channel: c,
                 dash: true,
-                faint: true,
                 fixed: state.probe[ref][c],
               },
             ]
@@ -173,6 +183,16 @@ export function probeLens({ body, state }) {
         lines: lines("evalStd", "trainStd"),
       }),
     };
+    // One swatch per channel, coloured as its lines (CSSOM: allowed by style-src).
+    const colors = charts.mean.data.datasets.filter((d) => !d.dash).map((d) => d.borderColor);
+    channelKey.replaceChildren(
+      "channels: ",
+      ...colors.flatMap((color, c) => {
+        const swatch = el("span", { className: "key" });
+        swatch.style.borderTopColor = color;
+        return [swatch, `${c} `];
+      }),
+    );
     for (const chart of Object.values(charts)) {
       for (const ds of chart.data.datasets) {
         if (ds.fixed !== undefined)
@@ -214,15 +234,21 @@ export function probeLens({ body, state }) {
     const done = state.store?.stepsDone ?? 0;
     const now = probeAt(state, done);
     const p = state.probe;
+    const n = c.batch * c.height * c.width;
     const parts = [
       el(
         "p",
         {},
         `A fixed probe batch, torch.randn(${c.batch}, ${c.channels}, ${c.height}, ${c.width}) from its own generator (seed ${p?.seed ?? state.page["probe-seed"]}), goes through the layer at every step twice. `,
         el("strong", {}, "Train mode"),
-        " normalises it with its own batch statistics: mean 0 and std ≈ 1 whatever the step (dashed). ",
+        ` normalises it with its own batch statistics: mean 0 and std √(n/(n − 1)) = ${statText(Math.sqrt(n / (n - 1)))} at every step (dashed; torch.std divides by n − 1 = ${countText(n - 1)}). `,
         el("strong", {}, "Eval mode"),
-        " normalises it with running_mean and running_var (solid): that is what the model gives at inference. The gap between them is why train and eval outputs differ.",
+        " normalises it with running_mean and running_var (solid): what the model gives at inference. The gap between them is why train and eval outputs differ.",
+      ),
+      el(
+        "p",
+        {},
+        `Two things make that gap. The probe is only ${countText(n)} values per channel, so its own mean and spread differ from 0 and 1 by chance, and eval mode keeps that (train mode removes it): a steady offset per channel. And the running statistics are noisy themselves: the wiggle from step to step.`,
       ),
     ];
     if (p?.trainError) {
@@ -253,7 +279,7 @@ export function probeLens({ body, state }) {
         el(
           "p",
           {},
-          `From step ${countText(c.switch + 1)} the inputs are randn·${sc2} + ${sh2} (a domain shift). The running statistics follow them, so the same probe, drawn like the old inputs, comes out of eval mode with mean ≈ −${sh2}/${sc2} = ${statText(sc2 ? -sh2 / sc2 : NaN)} and std ≈ 1/${sc2} = ${statText(sc2 ? 1 / sc2 : NaN)} once they have caught up: what inference sees when deployment data no longer looks like training data.`,
+          `From step ${countText(c.switch + 1)} the inputs are randn·${sc2} + ${sh2} (a domain shift). The running statistics follow them, so the same probe (randn: mean 0, std 1) comes out of eval mode with mean ≈ −${sh2}/${sc2} = ${statText(sc2 ? -sh2 / sc2 : NaN)} and std ≈ 1/${sc2} = ${statText(sc2 ? 1 / sc2 : NaN)} once they have caught up: what inference sees when deployment data no longer looks like training data.`,
         ),
       );
     }

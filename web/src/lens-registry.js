@@ -3,9 +3,15 @@
 import { freezingLens } from "./lens-freezing.js";
 import { preciseBnLens } from "./lens-precise-bn.js";
 import { batchOfOneLens } from "./lens-batch-of-one.js";
+import { probeLens } from "./lens-probe.js";
+import { varianceLens } from "./lens-variance.js";
+import { conventionsLens } from "./lens-conventions.js";
 
 export function registerLenses(lenses, shared) {
   lenses.register("freezing", (ctx) => freezingLens({ ...ctx, ...shared }));
   lenses.register("precise-bn", (ctx) => preciseBnLens({ ...ctx, ...shared }));
   lenses.register("batch-of-one", (ctx) => batchOfOneLens({ ...ctx, ...shared }));
+  lenses.register("probe", (ctx) => probeLens({ ...ctx, ...shared }));
+  lenses.register("variance", (ctx) => varianceLens({ ...ctx, ...shared }));
+  lenses.register("conventions", (ctx) => conventionsLens({ ...ctx, ...shared }));
 }

@@ -76,9 +76,10 @@ export function lensChart(canvas, { yTitle, totalSteps, suggest, lines, format }
       data: [],
       borderColor: l.faint ? withAlpha(color, 0.55) : color,
       backgroundColor: color,
-      borderWidth: l.dash ? 1.75 : 2,
-      borderDash: l.dash ? [6, 4] : [],
-      order: l.dash ? 2 : 1,
+      borderWidth: l.dash ? 2.5 : 1.5,
+      borderDash: l.dash ? [7, 4] : [],
+      // A dashed reference draws on top of the noisy solid lines.
+      order: l.dash ? 0 : 1,
     };
   });
   return new Chart(canvas, { type: "line", data: { datasets }, options });

@@ -21,6 +21,21 @@ export const LENSES = Object.freeze([
     title: "A batch of one: why PyTorch refuses to train on it",
     height: 300,
   },
+  {
+    name: "probe",
+    title: "Train vs eval mode: what does a fixed batch look like at inference?",
+    height: 1000,
+  },
+  {
+    name: "variance",
+    title: "Biased or unbiased: which variance does running_var keep?",
+    height: 760,
+  },
+  {
+    name: "conventions",
+    title: "Momentum 0.1 or 0.99? PyTorch's convention against Keras's and Flax's",
+    height: 900,
+  },
 ]);
 
 export const LENS_NAMES = LENSES.map((l) => l.name);

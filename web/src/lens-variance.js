@@ -78,6 +78,7 @@ export class VarianceFold {
 }
 
 export function varianceLens({ body, state }) {
+  body.classList.add("lens-wide");
   const canvas = el("canvas", {
     role: "img",
     "aria-label":
@@ -95,7 +96,15 @@ export function varianceLens({ body, state }) {
   });
   const table = el("table", { className: "lens-table", "data-testid": "variance-table" });
   const tableNote = el("p", { className: "hint", "data-testid": "variance-table-step" });
-  const key = (cls, text) => el("span", { className: "k" }, el("span", { className: cls }), text);
+  // Key swatches coloured like their lines once the chart knows the theme.
+  const swatches = {};
+  const key = (name, dashed) =>
+    el(
+      "span",
+      { className: "k" },
+      (swatches[name] = el("span", { className: dashed ? "key dashed" : "key" })),
+      LABELS[name],
+    );
   body.append(
     el(
       "div",
@@ -113,10 +122,10 @@ export function varianceLens({ body, state }) {
         el(
           "p",
           { className: "lens-key" },
-          key("key dot-biased", LABELS.biased),
-          key("key dot-unbiased", LABELS.unbiased),
-          key("key solid", LABELS.running),
-          key("key dashed", LABELS.whatIf),
+          key("biased"),
+          key("unbiased"),
+          key("running"),
+          key("whatIf", true),
         ),
       ),
       el("div", { className: "lens-text" }, words),
@@ -171,6 +180,8 @@ export function varianceLens({ body, state }) {
     });
     for (const ds of chart.data.datasets) {
       if (ds.faint) Object.assign(ds, { borderWidth: 1, order: 3 });
+      // CSSOM, which a strict style-src allows.
+      swatches[ds.series].style.borderTopColor = ds.borderColor;
     }
   }
 

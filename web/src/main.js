@@ -28,6 +28,7 @@ import { stepsPerSecond } from "./playback.js";
 import { Lenses } from "./lenses.js";
 import { registerLenses } from "./lens-registry.js";
 import { Inspector } from "./inspector.js";
+import { RERUN_EVENT } from "./lens-dom.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -150,6 +151,8 @@ const session = new Session(state, engine, {
   },
   trace: () => renderLoop.schedule(),
   output: () => renderLoop.output(),
+  // The eval-mode probe runs while its lens is open (it costs a forward a step).
+  probeSeed: () => (lenses.isOpen("probe") ? state.page["probe-seed"] : null),
 });
 const controls = new Controls({
   session,
@@ -189,6 +192,23 @@ async function apply(fields, force) {
   if (reply.ok === false) form.showErrors(reply.errors);
   else hideNotices();
 }
+
+// A lens asks for the run again: a new probe seed (a page field, already set),
+// the probe switched on, or config fields changed (the momentum).
+document.addEventListener(RERUN_EVENT, (event) => {
+  if (!state.config) return;
+  session
+    .start({ ...session.fields(), ...event.detail.fields })
+    .then((reply) => {
+      if (reply.ok === false)
+        showNotices(
+          "This change cannot run:",
+          reply.errors.map((e) => e.message),
+        );
+      else form.fill(state.config);
+    })
+    .catch(reportError);
+});
 
 // What the link asked for and what runs instead, one line per field.
 function fallbackMessages(notices, problems) {
