@@ -165,7 +165,10 @@ for (const testCase of variances) {
       }
     }
     const words = await page.textContent("#lens-variance");
-    assert.ok(words.includes(`= ${testCase.n} values per channel`), "names this run's n");
+    assert.ok(
+      words.includes(`= ${testCase.n.toLocaleString("en-US")} values per channel`),
+      "names this run's n",
+    );
     assert.ok(words.includes("not PyTorch"), "the what-if is labelled");
     assertClean(assert, log);
     await context.close();

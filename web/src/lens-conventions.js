@@ -46,6 +46,8 @@ const RULES = [
   ],
 ];
 
+const COLUMNS = ["framework", "default momentum", "mean ←", "variance kept", "source"];
+
 const fmt = (v, digits = 3) =>
   Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : v === Infinity ? "∞" : "–";
 
@@ -85,9 +87,7 @@ export function conventionsLens({ body, state }) {
   const head = el(
     "tr",
     {},
-    ["framework", "default momentum", "mean ←", "variance kept", "source"].map((t) =>
-      el("th", { scope: "col" }, t),
-    ),
+    COLUMNS.map((t) => el("th", { scope: "col" }, t)),
   );
   const rules = el(
     "table",
@@ -102,8 +102,9 @@ export function conventionsLens({ body, state }) {
           "tr",
           {},
           el("th", { scope: "row" }, r[0]),
-          ...r.slice(1, 4).map((t) => el("td", {}, t)),
-          el("td", {}, el("code", {}, r[4])),
+          // data-label: the column's name, shown beside each value on a phone.
+          ...r.slice(1, 4).map((t, i) => el("td", { "data-label": COLUMNS[i + 1] }, t)),
+          el("td", { "data-label": COLUMNS[4] }, el("code", {}, r[4])),
         ),
       ),
     ),

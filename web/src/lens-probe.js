@@ -10,19 +10,21 @@ import { el, valueCell, rerun } from "./lens-dom.js";
 
 const NAMES = ["evalMean", "evalStd"];
 
-// The probe's values after `step` (0: before the first), per channel, from the
-// run's chunks (or the start reply for step 0); null when not recorded.
-export function probeAt(state, step) {
+// The probe's values after `step` (0: before the first) for the first `limit`
+// channels, from the run's chunks (or the start reply for step 0); null when
+// not recorded.
+export function probeAt(state, step, limit = 64) {
   const probe = state.probe;
   if (!probe) return null;
-  if (step === 0) return { mean: [...probe.evalMean], std: [...probe.evalStd] };
   const C = state.store?.channels ?? 0;
+  const K = Math.min(C, limit);
+  if (step === 0) return { mean: probe.evalMean.slice(0, K), std: probe.evalStd.slice(0, K) };
   for (const chunk of state.store?.chunks ?? []) {
     const i = step - chunk.firstStep;
     if (i < 0 || i >= chunk.steps || !chunk.probeMean) continue;
     return {
-      mean: Array.from(chunk.probeMean.subarray(i * C, (i + 1) * C)),
-      std: Array.from(chunk.probeStd.subarray(i * C, (i + 1) * C)),
+      mean: Array.from(chunk.probeMean.subarray(i * C, i * C + K)),
+      std: Array.from(chunk.probeStd.subarray(i * C, i * C + K)),
     };
   }
   return null;

@@ -172,8 +172,8 @@ export function varianceLens({ body, state }) {
       suggest: [0.5, 1.5],
       format: (v) => String(v),
       lines: [
-        { label: LABELS.biased, series: "biased", channel, color: palette(4), faint: true },
-        { label: LABELS.unbiased, series: "unbiased", channel, color: palette(5), faint: true },
+        { label: LABELS.biased, series: "biased", channel, color: palette(2), faint: true },
+        { label: LABELS.unbiased, series: "unbiased", channel, color: palette(3), faint: true },
         { label: LABELS.running, series: "running", channel, color: palette(0) },
         { label: LABELS.whatIf, series: "whatIf", channel, color: palette(1), dash: true },
       ],
