@@ -134,7 +134,7 @@ for (const name of PROBE_CASES) {
 for (const testCase of variances) {
   test(`variance lens by link: ${testCase.name} against PyTorch`, async () => {
     const q = configQuery(testCase.config);
-    q.set("lens", "variance");
+    q.set("lens", "unbiased-variance");
     const { page, log, context } = await openLens(q.toString());
     const C = Math.min(testCase.config.channels, 8);
     const steps = testCase.config.steps;
@@ -164,7 +164,7 @@ for (const testCase of variances) {
         assert.equal(f32bits(cells[2 * C + c]), testCase.running_var_bits[step - 1][c], where);
       }
     }
-    const words = await page.textContent("#lens-variance");
+    const words = await page.textContent("#lens-unbiased-variance");
     assert.ok(
       words.includes(`= ${testCase.n.toLocaleString("en-US")} values per channel`),
       "names this run's n",
@@ -218,7 +218,7 @@ async function axe(page) {
 for (const width of [1280, 360]) {
   for (const colorScheme of ["light", "dark"]) {
     test(`lenses open by link: axe and screenshot, ${width} px, ${colorScheme}`, async () => {
-      const query = "?steps=600&switch=300&shift2=1&scale2=2&lens=probe,variance,conventions";
+      const query = "?steps=600&switch=300&shift2=1&scale2=2&lens=probe,unbiased-variance,conventions";
       const { page, log, context } = await openPage(env, env.base + query, { width, colorScheme });
       await waitFinished(page);
       for (const summary of await page.locator(".lens-numbers > summary").all()) {
@@ -226,7 +226,7 @@ for (const width of [1280, 360]) {
       }
       await page.waitForTimeout(200);
       mkdirSync(screenshotDir, { recursive: true });
-      for (const name of ["probe", "variance", "conventions"]) {
+      for (const name of ["probe", "unbiased-variance", "conventions"]) {
         const path = join(screenshotDir, `lens-${name}-${width}-${colorScheme}.png`);
         await page.locator(`#lens-${name}`).screenshot({ path });
       }

@@ -18,7 +18,12 @@ export function probeAt(state, step, limit = 64) {
   if (!probe) return null;
   const C = state.store?.channels ?? 0;
   const K = Math.min(C, limit);
-  if (step === 0) return { mean: probe.evalMean.slice(0, K), std: probe.evalStd.slice(0, K) };
+  if (step === 0) {
+    return {
+      mean: Array.from(probe.evalMean.subarray(0, K)),
+      std: Array.from(probe.evalStd.subarray(0, K)),
+    };
+  }
   for (const chunk of state.store?.chunks ?? []) {
     const i = step - chunk.firstStep;
     if (i < 0 || i >= chunk.steps || !chunk.probeMean) continue;

@@ -12,6 +12,6 @@ export function registerLenses(lenses, shared) {
   lenses.register("precise-bn", (ctx) => preciseBnLens({ ...ctx, ...shared }));
   lenses.register("batch-of-one", (ctx) => batchOfOneLens({ ...ctx, ...shared }));
   lenses.register("probe", (ctx) => probeLens({ ...ctx, ...shared }));
-  lenses.register("variance", (ctx) => varianceLens({ ...ctx, ...shared }));
+  lenses.register("unbiased-variance", (ctx) => varianceLens({ ...ctx, ...shared }));
   lenses.register("conventions", (ctx) => conventionsLens({ ...ctx, ...shared }));
 }

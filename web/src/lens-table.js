@@ -27,7 +27,7 @@ export const LENSES = Object.freeze([
     height: 1000,
   },
   {
-    name: "variance",
+    name: "unbiased-variance",
     title: "Biased or unbiased: which variance does running_var keep?",
     height: 760,
   },

@@ -3,7 +3,7 @@
 // n/(n-1), PyTorch's running_var, and a dashed what-if running_var that blends
 // the biased one instead (not PyTorch; Keras 3 and Flax keep that one).
 import { StepSeries, lensChart, refreshChart } from "./lens-series.js";
-import { batchVariances, besselFactor, blendVariance } from "./batch-variance.js";
+import { besselFactor, blendVariance } from "./batch-variance.js";
 import { statText, countText } from "./format.js";
 import { el, valueCell } from "./lens-dom.js";
 
@@ -37,11 +37,11 @@ export class VarianceFold {
       const chunk = chunks[seen];
       const kept = new Float32Array(chunk.steps * C);
       for (let i = 0; i < chunk.steps; i++) {
-        const training = !Number.isNaN(chunk.batchVarSum[i * C]);
+        const training = !Number.isNaN(chunk.batchVar[i * C]);
         if (training) this.tracked++;
         for (let c = 0; c < C; c++) {
           if (training) {
-            const { biased } = batchVariances(chunk.batchVarSum[i * C + c], this.n);
+            const biased = chunk.batchVar[i * C + c];
             this.whatIf[c] = blendVariance(this.whatIf[c], biased, this.momentum, this.tracked);
           }
           kept[i * C + c] = this.whatIf[c];
@@ -56,10 +56,12 @@ export class VarianceFold {
 
   #values(chunk, kept, i, c) {
     const k = i * this.channels + c;
-    const v = Number.isNaN(chunk.batchVarSum[k])
-      ? { biased: NaN, unbiased: NaN }
-      : batchVariances(chunk.batchVarSum[k], this.n);
-    return { ...v, running: chunk.runningVar[k], whatIf: kept[k] };
+    return {
+      biased: chunk.batchVar[k],
+      unbiased: chunk.batchVarUnbiased[k],
+      running: chunk.runningVar[k],
+      whatIf: kept[k],
+    };
   }
 
   // The values of every channel (at most `limit`) after `step`, or null.
