@@ -218,7 +218,8 @@ async function axe(page) {
 for (const width of [1280, 360]) {
   for (const colorScheme of ["light", "dark"]) {
     test(`lenses open by link: axe and screenshot, ${width} px, ${colorScheme}`, async () => {
-      const query = "?steps=600&switch=300&shift2=1&scale2=2&lens=probe,unbiased-variance,conventions";
+      const query =
+        "?steps=600&switch=300&shift2=1&scale2=2&lens=probe,unbiased-variance,conventions";
       const { page, log, context } = await openPage(env, env.base + query, { width, colorScheme });
       await waitFinished(page);
       for (const summary of await page.locator(".lens-numbers > summary").all()) {
