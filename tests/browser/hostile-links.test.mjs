@@ -27,8 +27,14 @@ function random(seed) {
   };
 }
 
-const CONFIG = ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"];
-const VIEW = ["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"];
+const CONFIG = [
+  ...["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"],
+  ...["shift", "scale", "switch", "shift2", "scale2", "freeze"],
+];
+const VIEW = [
+  ...["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"],
+  ...["lens", "step", "probe-seed"],
+];
 const NAMES = [...CONFIG, ...CONFIG, ...VIEW, "__proto__", "constructor", "x", "<b>", "on error"];
 const PAYLOADS = [
   "<img src=x onerror=alert(1)>",
@@ -112,6 +118,14 @@ const ISSUE_12 = [
   "?steps=1e99&momentum=javascript:alert(1)",
 ];
 
+const OWN_SHAPES = [
+  "",
+  "?momentum=none&controls=none&embed=1&theme=dark&steps=5",
+  "?controls=run&embed=1&panels=mean,output&steps=5",
+  "?lens=freezing,precise-bn,batch-of-one,probe,unbiased-variance,conventions" +
+    "&freeze=2&switch=3&shift2=1&steps=6&step=4",
+];
+
 // The elements and attributes the page is made of (notices add <li>).
 function shape(page) {
   return page.evaluate(() => {
@@ -170,11 +184,18 @@ async function problemsOf(outcome, link, page, log, clean) {
 test(`${ISSUE_12.length} links from issue 12 and ${LINKS} random hostile links`, async () => {
   const next = random(20261127);
   const links = [...ISSUE_12, ...Array.from({ length: LINKS }, () => hostileLink(next))];
-  // The page's own elements and attributes, from a load without a query.
-  const first = await openPage(env, env.base);
-  await waitFinished(first.page);
-  const clean = await shape(first.page);
-  await first.context.close();
+  // The page's own elements and attributes: a load without a query, and
+  // valid links that show what the page can add (a remembered momentum,
+  // hidden controls, every lens open, freeze and switch markers, a step).
+  const clean = { tags: [], attrs: [] };
+  for (const own of OWN_SHAPES) {
+    const first = await openPage(env, env.base + own);
+    await waitFinished(first.page);
+    const { tags, attrs } = await shape(first.page);
+    clean.tags.push(...tags);
+    clean.attrs.push(...attrs);
+    await first.context.close();
+  }
   const failures = [];
   await openLinks(env, links, async (outcome, link, page, log) => {
     failures.push(...(await problemsOf(outcome, link, page, log, clean)));
