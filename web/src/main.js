@@ -29,6 +29,7 @@ import { Lenses } from "./lenses.js";
 import { registerLenses } from "./lens-registry.js";
 import { Inspector } from "./inspector.js";
 import { RERUN_EVENT } from "./lens-dom.js";
+import { Stories } from "./stories.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -81,6 +82,18 @@ const lenses = new Lenses({
 });
 lenses.mount(document.querySelector("main.layout"));
 registerLenses(lenses, { charts });
+// A guided story (story=NAME): its config, its lens with the answer, no autoplay.
+const stories = new Stories({
+  state,
+  session: { start: (...a) => session.start(...a), fields: () => session.fields() },
+  lenses,
+  engine: { request: (...args) => engine.request(...args) },
+  onLeave() {
+    writeAddress(query());
+    share.render();
+  },
+});
+stories.mount(document.getElementById("app"));
 
 // How the page is shown, from the link's view fields, before anything runs.
 applyTheme(state.page.theme, () => {
@@ -148,6 +161,7 @@ const session = new Session(state, engine, {
     controls.renderSkip(state.status === "running" && state.speed !== Infinity);
     renderLoop.progress();
     if (state.status === "finished") lenses.notify("finished");
+    stories.status(state);
   },
   trace: () => renderLoop.schedule(),
   output: () => renderLoop.output(),
@@ -234,7 +248,10 @@ async function boot() {
   setConfigFields(fields);
   form.setFields(fields);
   // Started paused: the pace of "auto" depends on the steps the grammar resolved.
-  const reply = await session.start(link.configText, { resolve: true, run: false });
+  const reply = await session.start(stories.configText(link.configText), {
+    resolve: true,
+    run: false,
+  });
   if (reply.ok === false) {
     showNotices(
       "This config cannot run:",
@@ -252,14 +269,15 @@ async function boot() {
     : null;
   lenses.notify("notices");
   const messages = fallbackMessages(reply.notices, link.problems);
-  if (messages.length) {
-    showNotices("Some settings in the link could not be used as given:", messages);
+  const title = "Some settings in the link could not be used as given:";
+  if (messages.length && !stories.holdNotices(title, messages)) {
+    showNotices(title, messages);
     // An author testing an embed looks at the console too.
     if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
   }
   // steps=0 finishes by itself; otherwise play it, or wait for Run (autoplay=0).
   if (state.store.totalSteps === 0) return;
-  if (state.page.autoplay) await session.run();
+  if (state.page.autoplay && !stories.holdsRun()) await session.run();
   else await session.reset();
 }
 
