@@ -52,8 +52,13 @@ test("readLink keeps the config's text for the grammar and parses the page's own
   const proto = readLink("?__proto__=1&constructor=2");
   assert.equal(Object.getPrototypeOf(proto.configText), null);
   assert.deepEqual(Object.keys(proto.configText), ["__proto__", "constructor"]);
-  // The view fields, the inspector's step and the probe's seed (probe-seed.js).
-  assert.deepEqual(readLink("").page, { ...VIEW_DEFAULTS, step: null, "probe-seed": "0" });
+  // The view fields, the inspector's step, the probe's seed (probe-seed.js) and the story.
+  assert.deepEqual(readLink("").page, {
+    ...VIEW_DEFAULTS,
+    step: null,
+    "probe-seed": "0",
+    story: null,
+  });
   // The view fields are page fields: not sent to the grammar.
   const view = readLink("?theme=dark&panels=mean&frame-height=480&seed=3");
   assert.deepEqual({ ...view.configText }, { seed: "3" });

@@ -1,0 +1,328 @@
+// The guided stories (web/src/stories.js) opened by link: the question first,
+// the answer hidden until a prediction is made, the reveal's numbers against
+// the CLI's --json (and PyTorch for the eval-mode probe), keyboard alone,
+// reduced motion, embed, leaving a story, a bad name, axe, and screenshots at
+// 1280 and 360 px, light and dark, before and after the reveal.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { setup, openPage, waitFinished, assertClean, screenshot, repo } from "./helpers.mjs";
+import { STORIES, STORY_NAMES, storyConfigText } from "../../web/src/story-table.js";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const PYTHON = "/usr/bin/python3";
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const byName = (name) => STORIES.find((s) => s.name === name);
+
+// The CLI with the story's fields as flags: {json} or {error} (PyTorch's text).
+function cli(story) {
+  const flags = Object.entries(storyConfigText(story)).map(([k, v]) => `--${k}=${v}`);
+  const r = spawnSync("node", [join(repo, "bin/bnlab.cjs"), ...flags, "--json"], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) return { error: r.stderr.trim() };
+  return { json: JSON.parse(r.stdout) };
+}
+
+async function axe(page) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+async function open(url, options = {}) {
+  const { reducedMotion = "reduce", ...rest } = options;
+  const opened = await openPage(env, env.base + url, rest);
+  await opened.page.emulateMedia({ reducedMotion });
+  await opened.page.waitForSelector('[data-testid="story-question"]');
+  // The page is ready (the story's config resolved) and waits for the prediction.
+  await opened.page.waitForFunction(() =>
+    ["idle", "paused"].includes(document.documentElement.dataset.status),
+  );
+  return opened;
+}
+
+async function predict(page, story) {
+  if (story.predict.kind === "choice") {
+    await page.locator("input[name=story-choice]").first().check();
+  } else {
+    await page.focus("#story-estimate");
+    await page.keyboard.press("ArrowRight");
+  }
+}
+
+async function reveal(page) {
+  await page.click('[data-testid="story-reveal"]');
+  await page.waitForSelector('[data-testid="story-answer"]:not([hidden])', { timeout: 60000 });
+  await waitFinished(page);
+}
+
+const cellValues = (page) =>
+  page.$$eval(".story-table td[data-value]", (tds) => tds.map((td) => Number(td.dataset.value)));
+const actualValue = (page) => page.getAttribute('[data-testid="story-actual"]', "data-value");
+
+// float32 values as the CLI prints them (shortest text) and as the page has them.
+const f32 = (list) => list.map((v) => Math.fround(v));
+
+// The eval-mode probe of the domain-shift story in PyTorch: channel 0's mean
+// of the probe (seed 0) after the story's loop, in eval and train mode.
+function pytorchProbe(story) {
+  const c = storyConfigText(story);
+  const script = `
+import torch, torch.nn.functional as F
+torch.set_num_threads(1)
+n, ch = ${c.batch}, ${c.channels}
+probe = torch.randn(n, ch, 1, 1, generator=torch.Generator().manual_seed(0))
+torch.manual_seed(${c.seed})
+y = torch.randn(n, ch, 1, 1)
+model = torch.nn.BatchNorm2d(ch, eps=${c.eps}, momentum=${c.momentum})
+with torch.no_grad():
+    for k in range(1, ${c.steps} + 1):
+        sh = ${c.shift2} if k > ${c.switch} else 0.0
+        model(torch.randn_like(y) * 1.0 + sh)
+    model.eval()
+    out = model(probe)
+    train = F.batch_norm(probe, None, None, model.weight, model.bias, training=True, momentum=0.0, eps=${c.eps})
+print(repr(out.double().mean(dim=(0, 2, 3))[0].item()), repr(train.double().mean(dim=(0, 2, 3))[0].item()))
+`;
+  const [evalMean, trainMean] = execFileSync(PYTHON, ["-c", script], { encoding: "utf8" })
+    .trim()
+    .split(" ")
+    .map(Number);
+  return { evalMean, trainMean };
+}
+
+const hasTorch =
+  existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+
+// What each story's reveal must show, from the CLI (or PyTorch), never from the page.
+const CHECKS = {
+  async "running-mean"(page, story) {
+    const { json } = cli(story);
+    const cells = await cellValues(page);
+    const expected = [];
+    for (let c = 0; c < 3; c++) expected.push(json.running_mean[c], json.manual_mean[c]);
+    assert.deepEqual(cells, f32(expected));
+    assert.equal(Number(await actualValue(page)), Math.fround(json.running_mean[0]));
+    const text = await page.textContent('[data-testid="story-actual"]');
+    assert.ok(text.includes(json.running_mean[0].toFixed(4).replace("-", "−")), text);
+  },
+  async "keras-momentum"(page, story) {
+    const { json } = cli(story);
+    assert.equal(Number(await actualValue(page)), Math.fround(json.running_mean[0]));
+    // The verdict comes from the run: with momentum 0.9 running_mean follows the last batch.
+    const verdict = await page.textContent(".story-verdict");
+    assert.match(verdict, /Almost only the last batch/);
+    const [last, window, all] = await cellValues(page);
+    assert.ok(last < window && last < all, `${last} ${window} ${all}`);
+  },
+  async "batch-of-one"(page, story) {
+    const { error } = cli(story);
+    assert.match(error, /^ValueError: Expected more than 1 value per channel/);
+    assert.equal(await actualValue(page), error);
+    // The page's fallback run (batch 2) and the notice come after the reveal.
+    await page.waitForSelector("#notices:not([hidden])");
+    assert.match(await page.textContent("#notices"), /What PyTorch would raise/);
+  },
+  async "domain-shift"(page, story, t) {
+    const { json } = cli(story);
+    const cells = await cellValues(page);
+    assert.equal(cells[2], Math.fround(json.running_mean[0]));
+    assert.equal(cells[3], Math.fround(json.running_var[0]));
+    if (!hasTorch) return t.diagnostic("PyTorch not installed: the probe's mean is not checked");
+    const torch = pytorchProbe(story);
+    const close = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+    assert.ok(
+      close(Number(await actualValue(page)), torch.evalMean),
+      `${cells[0]} ${torch.evalMean}`,
+    );
+    assert.ok(close(cells[1], torch.trainMean), `${cells[1]} vs ${torch.trainMean}`);
+  },
+  async "unbiased-variance"(page, story) {
+    const { json } = cli(story);
+    const cells = await cellValues(page);
+    assert.equal(cells[0], Math.fround(json.running_var[0]));
+    // momentum=None: running_var is the average of the unbiased batch variances,
+    // n/(n-1) = 2 times the average biased one, up to float32 rounding.
+    const ratio = Number(await actualValue(page));
+    assert.ok(Math.abs(ratio - 2) < 1e-5, `ratio ${ratio}`);
+  },
+};
+
+test("every story has a check here", () => {
+  assert.deepEqual(Object.keys(CHECKS).sort(), [...STORY_NAMES].sort());
+});
+
+for (const story of STORIES) {
+  test(`story=${story.name}: question first, answer after a prediction, the run's numbers`, async (t) => {
+    const { page, log, context } = await open(`?story=${story.name}`);
+    assert.equal(await page.textContent("#story-title"), story.title);
+    assert.equal(await page.textContent('[data-testid="story-question"]'), story.question);
+    assert.equal(await page.isHidden('[data-testid="story-answer"]'), true);
+    // Nothing has run: no step, no text of the article, no lens open yet.
+    assert.equal(await page.textContent('[data-testid="article-output"]'), "");
+    assert.equal(await page.$$eval("details.lens-details[open]", (d) => d.length), 0);
+    assert.equal(await page.isVisible("#notices"), false);
+    // Reveal without a prediction: a hint, still no answer, nothing run.
+    await page.click('[data-testid="story-reveal"]');
+    assert.match(await page.textContent(".story-hint"), /first/);
+    assert.equal(await page.isHidden('[data-testid="story-answer"]'), true);
+    assert.notEqual(await page.evaluate(() => document.documentElement.dataset.status), "running");
+    await predict(page, story);
+    await reveal(page);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "story-answer-title");
+    assert.ok((await page.textContent('[data-testid="story-prediction"]')).length > 0);
+    await CHECKS[story.name](page, story, t);
+    for (const lens of story.lens)
+      assert.equal(await page.isVisible(`#lens-${lens} .lens-body`), true);
+    assert.match(page.url(), new RegExp(`story=${story.name}`));
+    assert.deepEqual(await axe(page), [], "axe after the reveal (light)");
+    assertClean(assert, log);
+    await context.close();
+  });
+}
+
+test("keyboard alone: Tab to a choice, arrows pick, Enter reveals, focus on the answer", async () => {
+  const { page, log, context } = await open("?story=running-mean");
+  let focused = null;
+  for (let i = 0; i < 40 && focused !== "story-choice"; i++) {
+    await page.keyboard.press("Tab");
+    focused = await page.evaluate(() => document.activeElement?.name ?? null);
+  }
+  assert.equal(focused, "story-choice", "a choice is reachable by Tab");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none", "the focused choice shows its focus");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const picked = await page.evaluate(
+    () => document.querySelector("input[name=story-choice]:checked")?.value,
+  );
+  assert.equal(picked, "far");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "story-reveal");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid="story-answer"]:not([hidden])', { timeout: 60000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "story-answer-title");
+  assert.match(await page.textContent(".story-verdict"), /right/);
+  // On from the answer: the next story's link.
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(() => document.activeElement?.rel === "next")) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.rel), "next");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-testid="story-question"]');
+  assert.match(page.url(), /story=keras-momentum/);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("reduced motion: the run finishes at once and the answer does not fade in", async () => {
+  const timed = async (reducedMotion) => {
+    const { page, context } = await open("?story=running-mean", { reducedMotion });
+    await predict(page, byName("running-mean"));
+    const t0 = Date.now();
+    await reveal(page);
+    const seconds = (Date.now() - t0) / 1000;
+    const animation = await page.$eval(".story-answer", (el) => getComputedStyle(el).animationName);
+    await context.close();
+    return { seconds, animation };
+  };
+  const reduced = await timed("reduce");
+  assert.ok(reduced.seconds < 3, `reduced motion took ${reduced.seconds} s`);
+  assert.equal(reduced.animation, "none");
+  // Without the preference the 2,000 steps play in about 4 s, and the answer fades in.
+  const motion = await timed("no-preference");
+  assert.ok(motion.seconds >= 3, `the watchable pace took ${motion.seconds} s`);
+  assert.equal(motion.animation, "story-in");
+});
+
+test("embedded: embed=1&story=... asks, reveals, and its next link stays embedded", async () => {
+  const { page, log, context } = await open("?embed=1&story=domain-shift", { width: 600 });
+  assert.equal(
+    await page.evaluate(() => document.documentElement.classList.contains("embed")),
+    true,
+  );
+  await predict(page, byName("domain-shift"));
+  await reveal(page);
+  const next = await page.getAttribute('.story-steps a[rel="next"]', "href");
+  assert.match(next, /story=unbiased-variance/);
+  assert.match(next, /embed=1/);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("leaving a story keeps its config on the free page; the header lists the stories", async () => {
+  const { page, log, context } = await open("?story=keras-momentum");
+  assert.equal(await page.isHidden(".story-menu"), true);
+  await page.click("text=Explore this run freely");
+  assert.equal(await page.$("#story"), null);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get("story"), null);
+  assert.equal(url.searchParams.get("momentum"), "0.9");
+  assert.equal(url.searchParams.get("steps"), "200");
+  assert.equal(await page.isVisible(".story-menu"), true);
+  const links = await page.$$eval(".story-menu a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(
+    links,
+    STORY_NAMES.map((n) => `?story=${n}`),
+  );
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("a bad story name: a notice naming the field, and the plain page that plays", async () => {
+  const { page, log, context } = await openPage(env, env.base + "?story=nope&steps=50");
+  await waitFinished(page);
+  assert.equal(await page.$("#story"), null);
+  const notice = await page.textContent("#notices");
+  assert.match(notice, /“story” = “nope”: story must be one of running-mean, /);
+  assert.equal(new URL(page.url()).searchParams.get("story"), null);
+  assertClean(assert, log);
+  await context.close();
+});
+
+for (const width of [1280, 360]) {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`screenshots and axe at ${width} px, ${colorScheme}: before and after the reveal`, async () => {
+      for (const name of ["running-mean", "domain-shift"]) {
+        const story = byName(name);
+        const { page, log, context } = await open(`?story=${name}`, {
+          width,
+          colorScheme,
+          height: 900,
+        });
+        const overflow = () =>
+          page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+        assert.ok((await overflow()) <= 0, "horizontal overflow before");
+        assert.deepEqual(await axe(page), [], `axe before (${colorScheme})`);
+        await screenshot(page, `story-${name}-${width}-${colorScheme}-before`);
+        await predict(page, story);
+        await reveal(page);
+        assert.ok((await overflow()) <= 0, "horizontal overflow after");
+        assert.deepEqual(await axe(page), [], `axe after (${colorScheme})`);
+        await screenshot(page, `story-${name}-${width}-${colorScheme}-after`);
+        assertClean(assert, log);
+        await context.close();
+      }
+    });
+  }
+}
