@@ -2,7 +2,7 @@
 // prediction first, then the run that reveals the answer beside it, why, and
 // next/previous/leave; plus the stories' index in the header. Text only.
 import { STORIES, storyByName, neighbours, storyConfigText } from "./story-table.js";
-import { ANSWERS, judge } from "./story-answers.js";
+import { answerParts, summarize } from "./story-answer-view.js";
 import { h } from "./lenses.js";
 import { showNotices } from "./notices.js";
 
@@ -118,11 +118,7 @@ export class Stories {
         "aria-labelledby": "story-title",
         dataset: { story: story.name },
       },
-      h(
-        "p",
-        { className: "story-kicker" },
-        `Guided story ${index + 1} of ${STORIES.length}: predict, then run`,
-      ),
+      h("p", { className: "story-kicker" }, `Guided story ${index + 1} of ${STORIES.length}`),
       h("h2", { id: "story-title" }, story.title),
       h(
         "p",
@@ -188,6 +184,7 @@ export class Stories {
       "div",
       { className: "story-ticks", "aria-hidden": "true" },
       h("span", {}, String(p.min).replace("-", "−")),
+      h("span", {}, String((p.min + p.max) / 2)),
       h("span", {}, String(p.max)),
     );
     return h(
@@ -242,82 +239,18 @@ export class Stories {
   status(state) {
     if (!this.pending || state.status !== "finished" || !state.store) return;
     this.pending = false;
-    this.#showAnswer(summarize(state, this.pytorchError));
-    if (this.held) showNotices(this.held.title, this.held.messages);
-    this.held = null;
-  }
-
-  #showAnswer(run) {
-    const story = this.story;
-    const answer = ANSWERS[story.answer](run);
-    const verdict = judge(story, this.prediction_, answer);
+    const { parts, title } = answerParts(
+      this.story,
+      this.prediction_,
+      summarize(state, this.pytorchError),
+    );
     this.hint.textContent = "";
     this.button.hidden = true;
-    const title = h("h3", { id: "story-answer-title", tabIndex: -1 }, "The answer");
-    const box = (label, text, props) =>
-      h(
-        "div",
-        { className: "story-box", ...props },
-        h("p", { className: "story-box-label" }, label),
-        h("p", { className: "story-box-value" }, text),
-      );
-    const actualValue = typeof answer.actual === "number" ? String(answer.actual) : answer.actual;
-    const cell = (c) => h("td", { dataset: { value: String(c.value) } }, c.text);
-    const rows = answer.rows.map((r) =>
-      h("tr", {}, h("th", { scope: "row" }, r.label), (r.cells ?? [r]).map(cell)),
-    );
-    const head = answer.head
-      ? h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            answer.head.map((t) => h(t ? "th" : "td", t ? { scope: "col" } : {}, t)),
-          ),
-        )
-      : null;
-    const more = story.lens.length
-      ? h(
-          "p",
-          { className: "story-more" },
-          h("a", { href: `#lens-${story.lens[0]}` }, "The lens below"),
-          " shows this run in more detail.",
-        )
-      : h(
-          "p",
-          { className: "story-more" },
-          h("a", { href: "#charts" }, "The charts"),
-          " show the whole run; the panel beside them explains it.",
-        );
-    const parts = [
-      title,
-      h(
-        "div",
-        { className: "story-compare" },
-        box("Your prediction", verdict.predictionText, {
-          dataset: { testid: "story-prediction" },
-        }),
-        box("The run", answer.actualText, {
-          dataset: { testid: "story-actual", value: actualValue ?? "" },
-        }),
-      ),
-      h(
-        "p",
-        { className: `story-verdict ${verdict.right ? "right" : "wrong"}` },
-        verdict.right
-          ? "Your prediction was right."
-          : story.predict.kind === "choice"
-            ? `Not quite: the run says “${story.predict.choices.find((c) => c.value === answer.correct)?.label}”.`
-            : `Not quite: your estimate is ${verdict.off.toFixed(2)} away.`,
-      ),
-      rows.length ? h("table", { className: "story-table" }, head, h("tbody", {}, rows)) : null,
-      h("p", { className: "story-why" }, answer.why),
-      more,
-    ];
-    this.answer.replaceChildren(...parts.filter(Boolean));
+    this.answer.replaceChildren(...parts);
     this.answer.hidden = false;
     title.focus();
+    if (this.held) showNotices(this.held.title, this.held.messages);
+    this.held = null;
   }
 
   // Back to the free page with the story's config: the run stays, the link
@@ -333,38 +266,4 @@ export class Stories {
     this.onLeave();
     document.getElementById("charts")?.focus();
   }
-}
-
-// What the answers need from the finished run (story-answers.js): channel 0's
-// batch statistics per step, the probe's values at the last step.
-function summarize(state, pytorchError) {
-  const store = state.store;
-  const C = store.channels;
-  const batchMean = [];
-  const batchVar = [];
-  const runningMean = [];
-  const manualMean = [];
-  let probeEval = NaN;
-  for (const chunk of store.chunks) {
-    for (let i = 0; i < chunk.steps; i++) {
-      batchMean.push(chunk.batchMean[i * C]);
-      batchVar.push(chunk.batchVar[i * C]);
-      runningMean.push(chunk.runningMean[i * C]);
-      manualMean.push(chunk.manualMean[i * C]);
-      if (chunk.probeMean) probeEval = chunk.probeMean[i * C];
-    }
-  }
-  const last = store.last();
-  return {
-    config: state.config,
-    channels: C,
-    step: last?.step ?? 0,
-    final: last ?? { runningMean: [], runningVar: [], manualMean: [], manualVar: [] },
-    batchMean,
-    batchVar,
-    runningMean,
-    manualMean,
-    probe: state.probe ? { evalMean: probeEval, trainMean: state.probe.trainMean?.[0] } : null,
-    pytorchError,
-  };
 }
