@@ -11,6 +11,7 @@ import {
   fittingHeight,
   VIEW_DEFAULTS,
 } from "./src/embed-fields.js";
+import { STORY_FIELD } from "./src/story-table.js";
 
 // Attributes the element keeps for itself (HTML's own, and the page's address).
 const OWN = new Set(["id", "class", "style", "title", "hidden", "lang", "dir", "slot", "src"]);
@@ -48,7 +49,7 @@ addEventListener("message", (event) => {
 
 class BatchNormLab extends HTMLElement {
   static get observedAttributes() {
-    return [...CONFIG_FIELDS, ...VIEW_FIELDS, "src", "title"];
+    return [...CONFIG_FIELDS, ...VIEW_FIELDS, "story", "src", "title"];
   }
 
   constructor() {
@@ -86,6 +87,10 @@ class BatchNormLab extends HTMLElement {
       if (own(name) || name === "embed") continue;
       if (VIEW_FIELDS.includes(name)) {
         const parsed = parseViewField(name, value);
+        if (!parsed.ok) console.warn(`<batchnorm-lab>: ${parsed.message}; got "${value}".`);
+      } else if (name === "story") {
+        // A guided story (story-table.js) in the frame.
+        const parsed = STORY_FIELD.parse(value);
         if (!parsed.ok) console.warn(`<batchnorm-lab>: ${parsed.message}; got "${value}".`);
       } else if (!CONFIG_FIELDS.includes(name)) {
         console.warn(`<batchnorm-lab>: unknown attribute "${name}" (the page will say so too).`);

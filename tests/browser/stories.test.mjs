@@ -233,22 +233,39 @@ test("keyboard alone: Tab to a choice, arrows pick, Enter reveals, focus on the 
   await context.close();
 });
 
+// The pace the page asks the worker for (null: as fast as possible), read from
+// its messages: a timing bound would fail on a loaded machine, the request not.
+async function recordSpeeds(page) {
+  await page.evaluate(() => {
+    window.__speeds = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (msg, ...rest) {
+      if (msg && (msg.type === "start" || msg.type === "setSpeed")) window.__speeds.push(msg.speed);
+      return post.call(this, msg, ...rest);
+    };
+  });
+}
+
 test("reduced motion: the run finishes at once and the answer does not fade in", async () => {
-  const timed = async (reducedMotion) => {
-    const { page, context } = await open("?story=running-mean", { reducedMotion });
+  const revealWith = async (reducedMotion) => {
+    const { page, log, context } = await open("?story=running-mean", { reducedMotion });
+    await recordSpeeds(page);
     await predict(page, byName("running-mean"));
     const t0 = Date.now();
     await reveal(page);
     const seconds = (Date.now() - t0) / 1000;
     const animation = await page.$eval(".story-answer", (el) => getComputedStyle(el).animationName);
+    const speeds = await page.evaluate(() => window.__speeds);
+    assertClean(assert, log);
     await context.close();
-    return { seconds, animation };
+    return { seconds, animation, speed: speeds.at(-1) };
   };
-  const reduced = await timed("reduce");
-  assert.ok(reduced.seconds < 3, `reduced motion took ${reduced.seconds} s`);
+  const reduced = await revealWith("reduce");
+  assert.equal(reduced.speed, null, "reduced motion: the run is asked for at full speed");
   assert.equal(reduced.animation, "none");
-  // Without the preference the 2,000 steps play in about 4 s, and the answer fades in.
-  const motion = await timed("no-preference");
+  // Without the preference the 2,000 steps play at 500 steps/s (about 4 s), and the answer fades in.
+  const motion = await revealWith("no-preference");
+  assert.equal(motion.speed, 500);
   assert.ok(motion.seconds >= 3, `the watchable pace took ${motion.seconds} s`);
   assert.equal(motion.animation, "story-in");
 });
@@ -326,3 +343,49 @@ for (const width of [1280, 360]) {
     });
   }
 }
+
+// <batchnorm-lab story="..."> on an author's page under the strict policy: the
+// frame asks, reveals, and grows with the answer (the page posts its height).
+test("<batchnorm-lab story=...>: a story in an author's page, sized to its answer", async () => {
+  const CSP =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+    "img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self'";
+  const { page, log, context } = await openPage(env, "about:blank");
+  await context.route(`${env.base}story-host.html`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "content-type": "text/html", "content-security-policy": CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>
+<body><p>A blog post.</p><script src="embed.js"></script><batchnorm-lab story="unbiased-variance"></batchnorm-lab></body></html>`,
+    }),
+  );
+  const warnings = [];
+  page.on("console", (msg) => msg.type() === "warning" && warnings.push(msg.text()));
+  await page.goto(`${env.base}story-host.html`);
+  const handle = await page.waitForSelector("iframe");
+  const src = new URL(await handle.getAttribute("src"));
+  assert.equal(src.searchParams.get("story"), "unbiased-variance");
+  assert.equal(src.searchParams.get("embed"), "1");
+  const frame = await handle.contentFrame();
+  await frame.waitForSelector('[data-testid="story-question"]');
+  await frame.waitForFunction(() =>
+    ["idle", "paused"].includes(document.documentElement.dataset.status),
+  );
+  await frame.focus("#story-estimate");
+  await frame.press("#story-estimate", "ArrowRight");
+  await frame.click('[data-testid="story-reveal"]');
+  await frame.waitForSelector('[data-testid="story-answer"]:not([hidden])', { timeout: 60000 });
+  // The frame follows the taller page: nothing of the answer is cut off.
+  await page.waitForFunction(
+    () => {
+      const f = document.querySelector("iframe");
+      const doc = f.contentDocument;
+      return Math.abs(f.getBoundingClientRect().height - doc.documentElement.scrollHeight) <= 1;
+    },
+    null,
+    { timeout: 10000 },
+  );
+  assert.deepEqual(warnings, []);
+  assertClean(assert, log);
+  await context.close();
+});
