@@ -52,13 +52,27 @@ test("readLink keeps the config's text for the grammar and parses the page's own
   const proto = readLink("?__proto__=1&constructor=2");
   assert.equal(Object.getPrototypeOf(proto.configText), null);
   assert.deepEqual(Object.keys(proto.configText), ["__proto__", "constructor"]);
-  // The view fields, the inspector's step, the probe's seed (probe-seed.js) and the story.
+  // The view fields, the inspector's step, the probe's seed (probe-seed.js), the
+  // story and the Monte Carlo lens's seeds (mc-math.js).
   assert.deepEqual(readLink("").page, {
     ...VIEW_DEFAULTS,
     step: null,
     "probe-seed": "0",
     story: null,
+    mc: null,
+    "mc-from": null,
   });
+  const mc = readLink("?mc=24&mc-from=-3&seed=5");
+  assert.deepEqual([mc.page.mc, mc.page["mc-from"], mc.problems], [24, "-3", []]);
+  assert.deepEqual({ ...mc.configText }, { seed: "5" });
+  assert.match(linkQuery(ARTICLE, NAMES, mc.page), /&mc=24&mc-from=-3$/);
+  const badMc = readLink("?mc=0&mc-from=x");
+  assert.deepEqual([badMc.page.mc, badMc.page["mc-from"]], [null, null]);
+  assert.deepEqual(
+    badMc.problems.map((p) => p.field),
+    ["mc", "mc-from"],
+  );
+  assert.match(badMc.problems[0].message, /mc must be an integer in \[1, 10000\]/);
   // The view fields are page fields: not sent to the grammar.
   const view = readLink("?theme=dark&panels=mean&frame-height=480&seed=3");
   assert.deepEqual({ ...view.configText }, { seed: "3" });

@@ -6,6 +6,7 @@ import { batchOfOneLens } from "./lens-batch-of-one.js";
 import { probeLens } from "./lens-probe.js";
 import { varianceLens } from "./lens-variance.js";
 import { conventionsLens } from "./lens-conventions.js";
+import { seedsLens } from "./lens-seeds.js";
 
 export function registerLenses(lenses, shared) {
   lenses.register("freezing", (ctx) => freezingLens({ ...ctx, ...shared }));
@@ -14,4 +15,5 @@ export function registerLenses(lenses, shared) {
   lenses.register("probe", (ctx) => probeLens({ ...ctx, ...shared }));
   lenses.register("unbiased-variance", (ctx) => varianceLens({ ...ctx, ...shared }));
   lenses.register("conventions", (ctx) => conventionsLens({ ...ctx, ...shared }));
+  lenses.register("seeds", (ctx) => seedsLens({ ...ctx, ...shared }));
 }

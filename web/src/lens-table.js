@@ -36,6 +36,11 @@ export const LENSES = Object.freeze([
     title: "Momentum 0.1 or 0.99? PyTorch's convention against Keras's and Flax's",
     height: 900,
   },
+  {
+    name: "seeds",
+    title: "Is this seed typical? The same run over hundreds of seeds",
+    height: 1300,
+  },
 ]);
 
 export const LENS_NAMES = LENSES.map((l) => l.name);

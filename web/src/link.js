@@ -11,6 +11,7 @@ import { pageFieldEntries } from "./embed-fields.js";
 import { STEP_FIELD } from "./inspect-field.js";
 import { PROBE_SEED_FIELD } from "./probe-seed.js";
 import { STORY_FIELD } from "./story-table.js";
+import { MC_FIELD, MC_FROM_FIELD } from "./mc-math.js";
 
 // Each page field: `parse(text)` -> {ok: true, value} or {ok: false, message}
 // (the message names the allowed values), `write(value)` -> the text in the
@@ -18,12 +19,15 @@ import { STORY_FIELD } from "./story-table.js";
 // the link does not have it. The view fields (embed, theme, panels, ...) are
 // defined in embed-fields.js, shared with the <batchnorm-lab> element.
 // `step` (the step inspector's step) is defined in inspect-field.js, `probe-seed`
-// (the eval-mode probe's seed) in probe-seed.js, `story` (a guided story) in story-table.js.
+// (the eval-mode probe's seed) in probe-seed.js, `story` (a guided story) in story-table.js,
+// `mc` and `mc-from` (the Monte Carlo lens's seeds) in mc-math.js.
 export const PAGE_FIELDS = Object.freeze({
   ...pageFieldEntries(),
   step: STEP_FIELD,
   "probe-seed": PROBE_SEED_FIELD,
   story: STORY_FIELD,
+  mc: MC_FIELD,
+  "mc-from": MC_FROM_FIELD,
 });
 
 // Each optional config field's word for "unset" (momentum none, freeze never,

@@ -81,7 +81,15 @@ const lenses = new Lenses({
   },
 });
 lenses.mount(document.querySelector("main.layout"));
-registerLenses(lenses, { charts });
+registerLenses(lenses, {
+  charts,
+  // A lens with link fields of its own (the seeds lens's mc=) rewrites the link.
+  onLink() {
+    if (!state.config) return;
+    writeAddress(query());
+    share.render();
+  },
+});
 // A guided story (story=NAME): its config, its lens with the answer, no autoplay.
 const stories = new Stories({
   state,

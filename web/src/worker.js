@@ -298,6 +298,14 @@ const handlers = {
     if (r.ok) return { text: r.text };
     return { ok: false, message: r.errors.map((e) => e.pytorchError ?? e.message).join(" ") };
   },
+  // The Monte Carlo lens's pool: `bnlab --seeds FROM:COUNT --json` with the
+  // config's flags, by the module's CLI (its bytes, one line per seed):
+  // {lines} or {ok: false, message}.
+  seeds({ flags, from, count }) {
+    const r = M.runCli([...flags, "--seeds", `${from}:${count}`, "--json"]);
+    if (r.exitCode !== 0) return { ok: false, message: r.err.trim() };
+    return { lines: r.out.split("\n").filter((line) => line !== "") };
+  },
   // The CLI's --json summary of the run so far (null without a run).
   summary() {
     return { summaryJson: experiment ? experiment.summaryJson() : null };
