@@ -330,8 +330,15 @@ test("the words: percentiles and where the link's seed falls", () => {
   assert.equal(percentileIn(sorted, 0.495), 50);
   assert.equal(percentileIn(sorted, 2), 100);
   assert.equal(percentileIn(sorted, -1), 0);
-  assert.match(seedVerdict("21", "mean", [50, 60, 40]), /^Seed 21 is typical/);
-  assert.match(seedVerdict("21", "var", [50, 97, 99]), /^Seed 21 is in the tail: 2 channels/);
-  assert.match(seedVerdict("7", "var", [2, 50]), /^Seed 7 is unusually close/);
-  assert.match(seedVerdict("21", "mean", null), /not among the seeds run/);
+  const typical = seedVerdict("21", "mean", { value: 0.0312, percentile: 62 });
+  assert.equal(typical.head, "Seed 21 is typical.");
+  assert.match(typical.rest, /= 0\.031, is at percentile 62 .*: 38% of seeds are further/);
+  assert.equal(
+    seedVerdict("21", "var", { value: 1, percentile: 97.5 }).head,
+    "Seed 21 is in the tail.",
+  );
+  const close = seedVerdict("7", "var", { value: 0.001, percentile: 2 });
+  assert.equal(close.head, "Seed 7 is unusually close.");
+  assert.match(close.rest, /2% of seeds are closer/);
+  assert.match(seedVerdict("21", "mean", null).head, /not among the seeds run/);
 });

@@ -192,11 +192,18 @@ export function seedsLens({ body, state, onLink }) {
       f.chart ??= histogramChart(f.canvas, { xTitle: f.axis });
       const t = th?.[f.key] ?? null;
       f.theory.textContent = c ? theoryWords(f.key, t, c) : "";
+      const model = (total) =>
+        t && t.sd > 0 ? { sd: t.sd, total, pdf: (x) => absPdf(x, t.mu, t.sd) } : null;
       if (!done.length) {
-        f.observed.textContent = "Press “Run the seeds” to see the distribution.";
-        f.verdict.textContent = "";
+        // Before a run: what the theory expects for K seeds (predict, then run).
+        const k = parseMcCount(kInput.value).value ?? MC_DEFAULT_COUNT;
+        const top = histogramTop([], t && t.sd > 0 ? absQuantile(0.999, t.mu, t.sd) : 0);
+        f.observed.textContent =
+          "Before the run the chart shows the theory alone: where do you expect this seed? " +
+          "Press “Run the seeds” to see the distribution.";
+        f.verdict.replaceChildren();
         f.counts.replaceChildren();
-        drawHistogram(f.chart, histogram([], BINS, 1e-7), null, [], "the link's seed");
+        drawHistogram(f.chart, histogram([], BINS, top), model(k * (c?.channels ?? 1)), [], "");
         continue;
       }
       const values = distances(done, f.key);
@@ -212,18 +219,18 @@ export function seedsLens({ body, state, onLink }) {
             note: `seed ${seed}, channel ${ch}: ${sizeText(x)} (percentile ${Math.round(percentileIn(sorted, x))})`,
           }))
         : [];
-      const model = t && t.sd > 0 ? { sd: t.sd, total, pdf: (x) => absPdf(x, t.mu, t.sd) } : null;
-      drawHistogram(f.chart, hist, model, marks, `seed ${seed} (each channel)`);
+      drawHistogram(f.chart, hist, model(total), marks, `seed ${seed} (each channel)`);
       f.canvas.setAttribute(
         "aria-label",
         `Histogram of ${f.x} over ${countText(done.length)} seeds, ${countText(total)} values`,
       );
       f.observed.textContent = observedWords(sorted, done.length, c.channels);
-      f.verdict.textContent = seedVerdict(
-        seed,
-        f.key,
-        mine ? marks.map((m) => percentileIn(sorted, m.x)) : null,
-      );
+      // The seed's own summary (what the article prints) among every seed's.
+      const summaries = Float64Array.from(done, (v) => v.meanAbsDiff[f.key] ?? NaN).sort();
+      const value = mine?.meanAbsDiff[f.key];
+      const found = mine ? { value, percentile: percentileIn(summaries, value) } : null;
+      const { head, rest } = seedVerdict(seed, f.key, found);
+      f.verdict.replaceChildren(h("strong", {}, head), rest);
       f.counts.replaceChildren(countsTable(f.key, f.x, hist));
     }
   }
@@ -237,6 +244,7 @@ export function seedsLens({ body, state, onLink }) {
         `batchnorm-lab-seeds-${result.from}-${result.lines.length}.jsonl`,
       );
   });
+  kInput.addEventListener("input", () => !result && render());
   for (const input of [kInput, fromInput])
     input.addEventListener("keydown", (e) => e.key === "Enter" && start());
 

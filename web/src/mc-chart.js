@@ -17,8 +17,10 @@ export function histogramChart(canvas, { xTitle }) {
   options.scales.y.min = 0;
   options.scales.y.ticks.precision = 0;
   options.interaction = { mode: "nearest", intersect: false };
-  options.plugins.legend.labels.filter = (item, data) =>
-    !data.datasets[item.datasetIndex].legendHidden;
+  options.plugins.legend.labels.filter = (item, data) => {
+    const ds = data.datasets[item.datasetIndex];
+    return !ds.legendHidden && !(ds.hideWhenEmpty && ds.data.length === 0);
+  };
   options.plugins.tooltip.callbacks.title = (items) => (items.length ? items[0].dataset.label : "");
   options.plugins.tooltip.callbacks.label = (item) => item.dataset.describe(item);
   const bars = t.palette[0];
@@ -33,6 +35,7 @@ export function histogramChart(canvas, { xTitle }) {
       borderColor: bars,
       backgroundColor: withAlpha(bars, 0.28),
       borderWidth: 1.5,
+      hideWhenEmpty: true,
       describe: (item) => item.raw.text,
     },
     {
@@ -55,6 +58,7 @@ export function histogramChart(canvas, { xTitle }) {
       borderWidth: 2.5,
       order: -1,
       legendHidden: c > 0,
+      hideWhenEmpty: true,
       describe: (item) => item.dataset.note,
     });
   }
@@ -72,6 +76,8 @@ export function drawHistogram(chart, hist, theory, marks, markLabel) {
     text: `${countText(n)} in [${sizeText(hist.edges[i])}, ${sizeText(hist.edges[i + 1])})`,
   }));
   bars.data.push({ x: hist.edges[B], y: hist.counts[B - 1], text: "" });
+  // Before a run: no bars (and no legend entry for them), the theory alone.
+  if (hist.counts.every((n) => n === 0) && !hist.nan) bars.data = [];
   let top = Math.max(1, ...hist.counts);
   curve.data = [];
   if (theory && theory.sd > 0) {

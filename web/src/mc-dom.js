@@ -25,7 +25,7 @@ export function statFigure(s) {
   const counts = h("div", { className: "mc-counts" });
   const theory = h("p", {});
   const observed = h("p", {});
-  const verdict = h("p", { className: "lens-note", dataset: { testid: `mc-verdict-${s.key}` } });
+  const verdict = h("p", { dataset: { testid: `mc-verdict-${s.key}` } });
   const node = h(
     "div",
     { className: "lens-columns mc-stat", dataset: { testid: `mc-${s.key}` } },

@@ -142,6 +142,8 @@ export function seedValues(line) {
     runningVar: f32(j.running_var),
     manualMean: f32(j.manual_mean),
     manualVar: f32(j.manual_var),
+    // What the article prints: the mean over channels of |manual - running|.
+    meanAbsDiff: { mean: j.mean_abs_diff?.mean ?? null, var: j.mean_abs_diff?.var ?? null },
   };
 }
 

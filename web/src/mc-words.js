@@ -60,22 +60,23 @@ export function percentileIn(sorted, x) {
   return sorted.length ? (100 * lo) / sorted.length : Number.NaN;
 }
 
-// "Seed 21 is typical" / "in the tail", from its channels' percentiles.
-export function seedVerdict(seed, stat, percentiles) {
-  if (!percentiles) return `Seed ${seed} is not among the seeds run.`;
+// Where the link's seed falls, by what the article prints for it (the mean
+// over channels of |manual - running|) among every seed's same number:
+// {head, rest}, head "Seed 21 is typical." (or "in the tail", "unusually close").
+export function seedVerdict(seed, stat, found) {
+  if (!found) return { head: `Seed ${seed} is not among the seeds run.`, rest: "" };
   const { stat: s, manual } = NAMES[stat];
-  const list = percentiles.map((p) => `${Math.round(p)}`).join(", ");
-  const high = percentiles.filter((p) => p > 95).length;
-  const low = percentiles.filter((p) => p < 5).length;
-  const where =
-    high > 0
-      ? `in the tail: ${high === 1 ? "one channel" : `${high} channels`} further from the ` +
-        "manual value than 95% of all"
-      : low > 0
-        ? "unusually close: a channel nearer the manual value than 95% of all"
-        : "typical: every channel is within the middle 90%";
-  return (
-    `Seed ${seed} is ${where}. Its channels' |${s} − ${manual}| sit at percentile ${list} ` +
-    "(the solid vertical lines)."
-  );
+  const p = found.percentile;
+  const where = p > 95 ? "in the tail" : p < 5 ? "unusually close" : "typical";
+  const share =
+    p > 50
+      ? `${Math.round(100 - p)}% of seeds are further`
+      : `${Math.round(p)}% of seeds are closer`;
+  return {
+    head: `Seed ${seed} is ${where}.`,
+    rest:
+      ` The article's “Mean Absolute Differences” for it, the mean over channels of ` +
+      `|${manual} − ${s}| = ${sizeText(found.value)}, is at percentile ${Math.round(p)} of the ` +
+      `seeds' same number: ${share}. Its channels are the solid vertical lines.`,
+  };
 }
