@@ -33,7 +33,7 @@ const CONFIG = [
 ];
 const VIEW = [
   ...["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"],
-  ...["lens", "step", "probe-seed"],
+  ...["lens", "step", "probe-seed", "mc", "mc-from"],
 ];
 const NAMES = [...CONFIG, ...CONFIG, ...VIEW, "__proto__", "constructor", "x", "<b>", "on error"];
 const PAYLOADS = [

@@ -34,7 +34,7 @@ export function statFigure(s) {
       { className: "lens-figure" },
       h("h3", {}, `${s.title}: ${s.x}`),
       h("div", { className: "lens-chart-box" }, canvas),
-      h("details", { className: "lens-numbers" }, h("summary", {}, "The counts"), counts),
+      h("details", { className: "mc-counts-details" }, h("summary", {}, "The counts"), counts),
     ),
     h("div", { className: "lens-words" }, theory, observed, verdict),
   );
