@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { poolBench, poolText } from "./pool.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -477,6 +478,10 @@ async function main() {
     console.log(table(memRows, [0, 3]));
   }
 
+  // Monte Carlo: K article runs on a pool of worker threads vs one (bench/pool.mjs).
+  const pool = await poolBench();
+  console.log(`\n${poolText(pool)}`);
+
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nbench: done in ${seconds.toFixed(1)} s`);
   console.log(
@@ -486,6 +491,7 @@ async function main() {
       native,
       wasm,
       wasm_memory: wasmMem,
+      pool,
       torch: torch ? { version: torchVersion, results: torch, memory: torchMem } : null,
     }),
   );

@@ -31,6 +31,15 @@ const CONFIG = [
   ...["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"],
   ...["shift", "scale", "switch", "shift2", "scale2", "freeze"],
 ];
+// The text the grammar writes for a scenario field's default (not written in links).
+const SCENARIO_DEFAULTS = {
+  shift: "0",
+  scale: "1",
+  switch: "never",
+  shift2: "same",
+  scale2: "same",
+  freeze: "never",
+};
 const VIEW = [
   ...["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"],
   ...["lens", "step", "probe-seed", "mc", "mc-from"],
@@ -163,10 +172,13 @@ async function problemsOf(outcome, link, page, log, clean) {
     const asked = given.getAll(name).at(-1);
     const used = ran.get(name);
     // An accepted value may be written differently (+5 as 5, 1e3 as 1000, None as none).
+    // A scenario field given its default (scale=1, switch=never) is left out of the link.
+    const byDefault = used === null && Object.hasOwn(SCENARIO_DEFAULTS, name);
+    const wanted = byDefault ? SCENARIO_DEFAULTS[name] : used;
     const same =
-      used === asked ||
-      asked.toLowerCase() === used ||
-      (asked !== "" && Number(asked) === Number(used));
+      wanted === asked ||
+      asked.toLowerCase() === wanted ||
+      (asked !== "" && wanted !== null && Number(asked) === Number(wanted));
     if (!same) problems.push(`${name}=${JSON.stringify(asked).slice(0, 40)} replaced silently`);
   }
   // Unknown names are noticed too.
