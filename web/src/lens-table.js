@@ -39,7 +39,7 @@ export const LENSES = Object.freeze([
   {
     name: "seeds",
     title: "Is this seed typical? The same run over hundreds of seeds",
-    height: 1300,
+    height: 1700,
   },
 ]);
 
