@@ -181,8 +181,13 @@ export function seedsLens({ body, state, onLink }) {
 
   // While the seeds run, the histograms grow twice a second (the progress bar
   // at every job): little work for the main thread, which the workers share.
+  // Each statistic in its own task, so that no task holds the main thread long.
   function schedule() {
-    if (pending === null) pending = setTimeout(() => ((pending = null), render()), 500);
+    if (pending !== null) return;
+    pending = setTimeout(() => {
+      render("mean");
+      pending = setTimeout(() => ((pending = null), render("var")), 0);
+    }, 500);
   }
 
   // The theory of one config (a loop over its steps: once per config).
@@ -193,13 +198,15 @@ export function seedsLens({ body, state, onLink }) {
     return theory.value;
   };
 
-  function render() {
+  // Redraws both statistics, or only the one named.
+  function render(only = null) {
     const t0 = performance.now();
     const c = state.config;
     const done = result ? result.seeds.filter(Boolean) : [];
     body.dataset.mcDone = String(done.length);
     const th = c ? theoryOf(c) : null;
     for (const f of figures) {
+      if (only && f.key !== only) continue;
       f.chart ??= histogramChart(f.canvas, { xTitle: f.axis });
       const t = th?.[f.key] ?? null;
       f.theory.textContent = c ? theoryWords(f.key, t, c) : "";
