@@ -154,6 +154,19 @@ const CHECKS = {
     );
     assert.ok(close(cells[1], torch.trainMean), `${cells[1]} vs ${torch.trainMean}`);
   },
+  async freezing(page, story) {
+    const { json } = cli(story);
+    // running_mean after the switch's batch: the same config run to that step.
+    const switchStep = Number(storyConfigText(story).switch);
+    const { json: before } = cli({
+      config: story.config.replace("steps=200", `steps=${switchStep}`),
+    });
+    const [atSwitch, atEnd, target] = await cellValues(page);
+    assert.equal(atSwitch, Math.fround(before.running_mean[0]));
+    assert.equal(atEnd, Math.fround(json.running_mean[0]));
+    assert.equal(target, Number(storyConfigText(story).shift2));
+    assert.match(await page.textContent(".story-verdict"), /Near 1: it followed the new data/);
+  },
   async "unbiased-variance"(page, story) {
     const { json } = cli(story);
     const cells = await cellValues(page);

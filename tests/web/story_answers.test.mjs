@@ -91,3 +91,16 @@ test("a choice is judged against the run's right choice, with its label", () => 
   assert.equal(judge(story, "near", a).right, false);
   assert.match(judge(story, "near", a).predictionText, /^Within ±0\.01/);
 });
+
+test("freezing: the verdict is the candidate nearest the final running_mean", () => {
+  const cfg = { ...config, steps: 4, switch: 2, shift2: 1 };
+  const at = (end) =>
+    ANSWERS.freezing(run({ config: cfg, runningMean: [0.02, 0.04, 0.5, end], ...finals(end, 0) }));
+  assert.equal(at(0.95).correct, "followed");
+  assert.equal(at(0.5).correct, "half");
+  assert.equal(at(0.05).correct, "frozen");
+  assert.deepEqual(
+    at(0.95).rows.map((r) => r.value),
+    [0.04, 0.95, 1],
+  );
+});

@@ -44,8 +44,12 @@ export class Stories {
       "details",
       { className: "story-menu", hidden: this.story !== null },
       h("summary", {}, "Guided stories"),
-      h("p", { className: "story-menu-note" }, "Predict first, then run PyTorch's numbers:"),
-      this.menu,
+      h(
+        "div",
+        { className: "story-menu-panel" },
+        h("p", { className: "story-menu-note" }, "Predict first, then run PyTorch's numbers:"),
+        this.menu,
+      ),
     );
     header?.append(menu);
     this.menuBox = menu;

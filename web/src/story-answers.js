@@ -68,10 +68,10 @@ function kerasMomentum(run) {
   return {
     actual: rm,
     actualText:
-      `running_mean stays ${sizeText(gaps.last)} from the last batch's mean on average, ` +
-      `${sizeText(gaps.window)} from the last 10 batches' mean`,
+      `Over the run, running_mean was on average ${sizeText(gaps.last)} from the latest ` +
+      `batch's mean, ${sizeText(gaps.window)} from the mean of the last 10`,
     correct,
-    head: ["", "average distance"],
+    head: ["running_mean's distance", "average over the run"],
     rows: [
       { label: "from the last batch's mean", cells: [size("", gaps.last)] },
       { label: "from the mean of the last 10 batches", cells: [size("", gaps.window)] },
@@ -124,6 +124,33 @@ function domainShift(run) {
   };
 }
 
+// Which of "frozen at the switch", "halfway" and "the new data's mean" the
+// final running_mean is nearest to.
+function freezing(run) {
+  const { config, final, runningMean } = run;
+  const before = runningMean[config.switch - 1];
+  const target = config.shift2;
+  const rm = final.runningMean[0];
+  const candidates = { frozen: before, half: (before + target) / 2, followed: target };
+  const gap = (k) => Math.abs(rm - candidates[k]);
+  const correct = Object.keys(candidates).reduce((a, b) => (gap(b) < gap(a) ? b : a));
+  return {
+    actual: rm,
+    actualText: `running_mean = ${statText(rm)} after batch ${run.step} (${statText(before)} after batch ${config.switch})`,
+    correct,
+    rows: [
+      row(`running_mean after batch ${config.switch}`, before),
+      row(`running_mean after batch ${run.step}`, rm),
+      row("the new data's mean (shift)", target),
+    ],
+    why:
+      "requires_grad=False stops the gradients of weight and bias only. running_mean and " +
+      "running_var are buffers, not parameters: every forward in train mode overwrites them, " +
+      `so they followed the new data to ${statText(rm)}. Only model.eval() stops them ` +
+      "(the freeze field in the settings calls it before a step).",
+  };
+}
+
 function unbiasedVariance(run) {
   const { final, batchVar, config } = run;
   const n = config.batch * config.height * config.width;
@@ -152,6 +179,7 @@ export const ANSWERS = Object.freeze({
   kerasMomentum,
   batchOfOne,
   domainShift,
+  freezing,
   unbiasedVariance,
 });
 

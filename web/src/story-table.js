@@ -95,6 +95,26 @@ export const STORIES = Object.freeze([
     answer: "domainShift",
   },
   {
+    name: "freezing",
+    title: "Freezing BatchNorm with requires_grad=False",
+    config: `${ARTICLE}&steps=200&momentum=0.1&switch=100&shift2=1`,
+    lens: ["freezing"],
+    question:
+      "After 100 batches of randn you fine-tune on new data, shifted by +1 (batches 101 to " +
+      "200). To keep BatchNorm as it was, you set requires_grad=False on its weight and " +
+      "bias; the model stays in train mode. Where will running_mean of channel 0 be after " +
+      "batch 200?",
+    predict: {
+      kind: "choice",
+      choices: [
+        { value: "frozen", label: "Where it was after batch 100 (near 0): it is frozen" },
+        { value: "half", label: "Halfway between, near 0.5" },
+        { value: "followed", label: "Near 1: it followed the new data" },
+      ],
+    },
+    answer: "freezing",
+  },
+  {
     name: "unbiased-variance",
     title: "Why is running_var above the batch variance?",
     config: `${ARTICLE.replace("batch=20", "batch=2")}&steps=500&momentum=none`,
