@@ -12,17 +12,17 @@
 
 namespace {
 
-using Json = nlohmann::ordered_json;  // combinations keep their fields' order
+using OrderedJson = nlohmann::ordered_json;  // combinations keep their fields' order
 
-const Json& cases() {
-  static const Json json = [] {
+const OrderedJson& cases() {
+  static const OrderedJson json = [] {
     std::ifstream in(std::string(BNLAB_FIXTURES_DIR) + "/config_cases.json");
-    return Json::parse(in, nullptr, /*allow_exceptions=*/false);
+    return OrderedJson::parse(in, nullptr, /*allow_exceptions=*/false);
   }();
   return json;
 }
 
-std::vector<std::string> with_args(const Json& c) {
+std::vector<std::string> with_args(const OrderedJson& c) {
   std::vector<std::string> args;
   if (c.contains("with")) {
     for (const auto& [name, text] : c["with"].items()) {
@@ -51,7 +51,7 @@ TEST(ConfigCases, FileLoadsWithCasesForEveryField) {
 }
 
 // The case's fields as the core's parser receives them.
-std::vector<bnlab::FieldInput> inputs_of(const Json& c) {
+std::vector<bnlab::FieldInput> inputs_of(const OrderedJson& c) {
   std::vector<bnlab::FieldInput> inputs = {bnlab::FieldInput(c["field"], c["text"])};
   if (c.contains("with")) {
     for (const auto& [name, text] : c["with"].items()) inputs.emplace_back(name, text);
@@ -91,7 +91,7 @@ TEST(ConfigCases, NativeCliGivesEachFieldCaseItsVerdictAndMessage) {
       const bnlab::CliResult r = bnlab::run_cli(args);
       if (c["ok"]) {
         ASSERT_EQ(r.exit_code, 0) << what << ": " << r.err;
-        const auto out = Json::parse(r.out, nullptr, false);
+        const auto out = OrderedJson::parse(r.out, nullptr, false);
         ASSERT_FALSE(out.is_discarded()) << what;
         EXPECT_EQ(out["config"][field], c["value"]) << what;
       } else {

@@ -15,15 +15,10 @@ namespace {
 
 using bnlab::testing::bits_match;
 using bnlab::testing::fixture_cases;
+using bnlab::testing::floats_from_json;
 using bnlab::testing::Json;
 using bnlab::testing::kScenarios;
 using bnlab::testing::scenario_flags;
-
-std::vector<float> floats(const Json& values) {
-  std::vector<float> out;
-  for (const Json& v : values) out.push_back(v.get<float>());
-  return out;
-}
 
 // Every byte of the script's text, the manual statistics included (PyTorch's
 // float32 reduction order, cpp/core/torch_reduce.*).
@@ -70,8 +65,8 @@ TEST_P(ScenarioCli, JsonHasTheSameNumbers) {
   for (const char* key : {"shift", "scale", "switch", "shift2", "scale2", "freeze", "momentum"}) {
     EXPECT_EQ(j["config"][key], c["config"][key]) << key;
   }
-  EXPECT_TRUE(bits_match("running_mean", c["final_running_mean_bits"], floats(j["running_mean"])));
-  EXPECT_TRUE(bits_match("running_var", c["final_running_var_bits"], floats(j["running_var"])));
+  EXPECT_TRUE(bits_match("running_mean", c["final_running_mean_bits"], floats_from_json(j["running_mean"])));
+  EXPECT_TRUE(bits_match("running_var", c["final_running_var_bits"], floats_from_json(j["running_var"])));
   EXPECT_EQ(j["num_batches_tracked"], c["num_batches_tracked"]);
   for (const Json& p : c["precise"]) {
     if (p.contains("error")) continue;
@@ -80,9 +75,9 @@ TEST_P(ScenarioCli, JsonHasTheSameNumbers) {
     const Json pj = Json::parse(bnlab::run_cli(with_k).out)["precise_bn"];
     EXPECT_EQ(pj["batches"], p["batches"]);
     EXPECT_TRUE(
-        bits_match("precise running_mean", p["running_mean_bits"], floats(pj["running_mean"])));
+        bits_match("precise running_mean", p["running_mean_bits"], floats_from_json(pj["running_mean"])));
     EXPECT_TRUE(
-        bits_match("precise running_var", p["running_var_bits"], floats(pj["running_var"])));
+        bits_match("precise running_var", p["running_var_bits"], floats_from_json(pj["running_var"])));
     EXPECT_EQ(pj["num_batches_tracked"], p["num_batches_tracked"]);
   }
 }

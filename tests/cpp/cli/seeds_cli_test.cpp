@@ -17,6 +17,7 @@ namespace {
 
 using bnlab::testing::bits_match;
 using bnlab::testing::fixture_cases;
+using bnlab::testing::floats_from_json;
 using bnlab::testing::Json;
 
 constexpr const char* kSeeds = "seeds.json";
@@ -34,16 +35,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-// JSON numbers as float32 (null, the JSON of NaN, as NaN).
-std::vector<float> floats(const Json& values) {
-  std::vector<float> out;
-  for (const Json& v : values) out.push_back(v.is_null() ? NAN : v.get<float>());
-  return out;
-}
-
 // NaN where PyTorch has NaN (the JSON cannot carry its bits), otherwise every bit.
 ::testing::AssertionResult same(const std::string& what, const Json& bits, const Json& values) {
-  std::vector<float> got = floats(values);
+  std::vector<float> got = floats_from_json(values);
   for (std::size_t i = 0; i < got.size() && i < bits.size(); ++i) {
     const float want = bnlab::testing::float_from_bits(bits[i].get<std::uint32_t>());
     if (std::isnan(want) && std::isnan(got[i])) got[i] = want;

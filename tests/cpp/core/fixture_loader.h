@@ -57,6 +57,13 @@ inline std::uint32_t bits_of(float f) {
   return u;
 }
 
+// JSON numbers as float32 (null, the JSON of NaN, as NaN).
+inline std::vector<float> floats_from_json(const Json& values) {
+  std::vector<float> out;
+  for (const Json& v : values) out.push_back(v.is_null() ? NAN : v.get<float>());
+  return out;
+}
+
 inline std::vector<float> floats_from_bits(const Json& bits) {
   std::vector<float> out;
   out.reserve(bits.size());

@@ -2,6 +2,8 @@
 // tests/fixtures/generate_format_fixtures.py, plus a few readable expectations.
 #include "tensor_format.h"
 
+#include "fixture_loader.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -39,11 +41,7 @@ const nlohmann::json& fixtures() {
   return json;
 }
 
-float float_from_bits(std::uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof(f));
-  return f;
-}
+using testing::float_from_bits;
 
 double double_from_bits(std::uint64_t bits) {
   double d;
