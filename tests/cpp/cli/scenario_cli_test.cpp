@@ -65,8 +65,10 @@ TEST_P(ScenarioCli, JsonHasTheSameNumbers) {
   for (const char* key : {"shift", "scale", "switch", "shift2", "scale2", "freeze", "momentum"}) {
     EXPECT_EQ(j["config"][key], c["config"][key]) << key;
   }
-  EXPECT_TRUE(bits_match("running_mean", c["final_running_mean_bits"], floats_from_json(j["running_mean"])));
-  EXPECT_TRUE(bits_match("running_var", c["final_running_var_bits"], floats_from_json(j["running_var"])));
+  EXPECT_TRUE(bits_match("running_mean", c["final_running_mean_bits"],
+                         floats_from_json(j["running_mean"])));
+  EXPECT_TRUE(
+      bits_match("running_var", c["final_running_var_bits"], floats_from_json(j["running_var"])));
   EXPECT_EQ(j["num_batches_tracked"], c["num_batches_tracked"]);
   for (const Json& p : c["precise"]) {
     if (p.contains("error")) continue;
@@ -74,10 +76,10 @@ TEST_P(ScenarioCli, JsonHasTheSameNumbers) {
     with_k.insert(with_k.end(), {"--precise-bn", std::to_string(p["batches"].get<int>())});
     const Json pj = Json::parse(bnlab::run_cli(with_k).out)["precise_bn"];
     EXPECT_EQ(pj["batches"], p["batches"]);
-    EXPECT_TRUE(
-        bits_match("precise running_mean", p["running_mean_bits"], floats_from_json(pj["running_mean"])));
-    EXPECT_TRUE(
-        bits_match("precise running_var", p["running_var_bits"], floats_from_json(pj["running_var"])));
+    EXPECT_TRUE(bits_match("precise running_mean", p["running_mean_bits"],
+                           floats_from_json(pj["running_mean"])));
+    EXPECT_TRUE(bits_match("precise running_var", p["running_var_bits"],
+                           floats_from_json(pj["running_var"])));
     EXPECT_EQ(pj["num_batches_tracked"], p["num_batches_tracked"]);
   }
 }

@@ -2,8 +2,6 @@
 // tests/fixtures/generate_format_fixtures.py, plus a few readable expectations.
 #include "tensor_format.h"
 
-#include "fixture_loader.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "fixture_loader.h"
 
 #ifndef BNLAB_FIXTURES_DIR
 #error "BNLAB_FIXTURES_DIR must be defined as the absolute path of tests/fixtures"
