@@ -130,15 +130,19 @@ for k in range(1, ${c.steps} + 1):
 `;
 }
 
+// The config's fields as k=v (the scenario fields only when set).
+export function configLine(config) {
+  return Object.keys(config)
+    .filter((k) => !(k in SCENARIO_DEFAULTS) || (config[k] ?? null) !== SCENARIO_DEFAULTS[k])
+    .map((k) => `${k}=${formatValue(config[k], k)}`)
+    .join(" ");
+}
+
 // A standalone script that reproduces the run in PyTorch and prints what the
 // article's script prints.
 export function pytorchCode(config, pageUrl) {
-  const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
   return `# The BatchNorm2d experiment of BatchNorm Lab with this config:
-#   ${Object.keys(config)
-    .filter((k) => !(k in SCENARIO_DEFAULTS) || (config[k] ?? null) !== SCENARIO_DEFAULTS[k])
-    .map((k) => `${k}=${formatValue(config[k], k)}`)
-    .join(" ")}
+#   ${configLine(config)}
 # ${pageUrl}
 # Prints what the page shows under "The article's output", bit for bit.
 import torch
@@ -148,7 +152,14 @@ import torch.nn as nn
 # statistics across threads, which changes the last bits.
 torch.set_num_threads(1)
 
-torch.manual_seed(${config.seed})
+${pytorchRun(config)}`;
+}
+
+// The run itself, from the seed to the last print (the two-run script of a
+// comparison, compare-export.js, puts two of them in functions).
+export function pytorchRun(config) {
+  const momentum = config.momentum === null ? "None" : pyNumber(config.momentum);
+  return `torch.manual_seed(${config.seed})
 num_channels = ${config.channels}
 y = torch.randn(${config.batch}, num_channels, ${config.height}, ${config.width})
 model = nn.BatchNorm2d(num_channels, eps=${pyNumber(config.eps)}, momentum=${momentum})

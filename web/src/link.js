@@ -70,16 +70,27 @@ export function shownValue(text) {
   return s.length > 40 ? s.slice(0, 40) + "…" : s;
 }
 
-// Reads a query string. Returns {configText, page, problems}: configText maps
-// every non-page name to its text (the grammar decides what it means), page
-// holds the page fields (a bad one keeps its initial value and adds a problem
-// {field, value, message}).
+// A comparison's second run (B) is A's config with B's own fields: each
+// config field prefixed, `b.momentum=none&b.batch=4`. The grammar checks them
+// as it checks A's (compare-worker.js); a refused one is dropped.
+export const COMPARE_PREFIX = "b.";
+
+// Reads a query string. Returns {configText, compareText, page, problems}:
+// configText maps every non-page name to its text (the grammar decides what
+// it means), compareText B's fields (prefix removed), page holds the page
+// fields (a bad one keeps its initial value and adds a problem {field, value,
+// message}).
 export function readLink(search) {
   const query = new URLSearchParams(search);
   const configText = Object.create(null); // names such as __proto__ stay plain keys
+  const compareText = Object.create(null);
   const page = initialPage();
   const problems = [];
   for (const [name, text] of query) {
+    if (name.startsWith(COMPARE_PREFIX)) {
+      compareText[name.slice(COMPARE_PREFIX.length)] = text;
+      continue;
+    }
     const field = Object.hasOwn(PAGE_FIELDS, name) ? PAGE_FIELDS[name] : null;
     if (!field) {
       // A repeated name: the last one counts, as in the grammar (and the CLI).
@@ -90,20 +101,26 @@ export function readLink(search) {
     if (parsed.ok) page[name] = parsed.value;
     else problems.push({ field: name, value: shownValue(text), message: parsed.message });
   }
-  return { configText, page, problems };
+  return { configText, compareText, page, problems };
 }
 
 export function initialPage() {
   return Object.fromEntries(Object.entries(PAGE_FIELDS).map(([k, f]) => [k, f.initial]));
 }
 
-// The query for a config (fields in the grammar's order) and page fields.
-export function linkQuery(config, names, page = {}) {
+// The query for a config (fields in the grammar's order), page fields and
+// B's config when comparing (compare: {config, fields}: B's parsed config and
+// the names B sets; each written as the grammar's text of B's value).
+export function linkQuery(config, names, page = {}, compare = null) {
   const query = new URLSearchParams();
   for (const name of names) {
     const text = formatValue(config[name], name);
     if (!ALWAYS_WRITTEN.has(name) && text === defaultTexts.get(name)) continue;
     query.set(name, text);
+  }
+  for (const name of names) {
+    if (compare?.fields.includes(name))
+      query.set(COMPARE_PREFIX + name, formatValue(compare.config[name], name));
   }
   for (const [name, field] of Object.entries(PAGE_FIELDS)) {
     const text = name in page ? field.write(page[name]) : null;

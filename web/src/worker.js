@@ -5,6 +5,7 @@
 // transferred, and {type: "finished", runId, ...}. A WebAssembly trap is
 // reported as {type: "crash", message}; the page then replaces this worker.
 import createBatchNormLab from "virtual:batchnorm-lab-factory";
+import { resolveCompare, runCompare } from "./compare-worker.js";
 
 let modulePromise = null;
 let M = null;
@@ -191,7 +192,9 @@ const handlers = {
   },
   // Builds the config from `fields` (text by name) and creates a fresh
   // experiment; runs it unless `run` is false.
-  start({ fields, resolve = false, run = true, speed: s, probe = null }) {
+  // compare: run B's fields (text by name), checked against the config here
+  // (the reply's `compare`, see compare-worker.js); B itself runs on `compare`.
+  start({ fields, resolve = false, run = true, speed: s, probe = null, compare = null }) {
     if (s !== undefined) speed = s === null ? Infinity : s;
     const built = configFrom(fields, resolve);
     if (!built.ok) return { ok: false, errors: built.errors };
@@ -210,6 +213,7 @@ const handlers = {
       totalSteps: experiment.totalSteps(),
       articleOutput: experiment.articleOutput(),
       probe: probeReference,
+      compare: resolveCompare(M, built.config, compare),
     };
     if (experiment.finished()) {
       // steps = 0: nothing to run, the text is final (after this reply).
@@ -305,6 +309,12 @@ const handlers = {
     const r = M.runCli([...flags, "--seeds", `${from}:${count}`, "--json"]);
     if (r.exitCode !== 0) return { ok: false, message: r.err.trim() };
     return { lines: r.out.split("\n").filter((line) => line !== "") };
+  },
+  // Run B of a comparison: {base: A's config, overrides: B's fields} ->
+  // {resolved, run} (run: B's trace and text, when any of B is left).
+  compare({ base, overrides }) {
+    const resolved = resolveCompare(M, base, overrides);
+    return { resolved, run: resolved?.ok ? runCompare(M, resolved.config) : null };
   },
   // The CLI's --json summary of the run so far (null without a run).
   summary() {
