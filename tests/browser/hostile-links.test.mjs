@@ -45,7 +45,19 @@ const VIEW = [
   ...["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"],
   ...["lens", "step", "probe-seed", "mc", "mc-from"],
 ];
-const NAMES = [...CONFIG, ...CONFIG, ...VIEW, "__proto__", "constructor", "x", "<b>", "on error"];
+// Run B of a comparison: config fields with the b. prefix (and an unknown one).
+const COMPARE = ["b.momentum", "b.batch", "b.seed", "b.shift", "b.steps", "b.x", "b.__proto__"];
+const NAMES = [
+  ...CONFIG,
+  ...CONFIG,
+  ...VIEW,
+  ...COMPARE,
+  "__proto__",
+  "constructor",
+  "x",
+  "<b>",
+  "on error",
+];
 const PAYLOADS = [
   "<img src=x onerror=alert(1)>",
   '"><svg onload=alert(2)>',
@@ -134,6 +146,7 @@ const OWN_SHAPES = [
   "?controls=run&embed=1&panels=mean,output&steps=5",
   "?lens=freezing,precise-bn,batch-of-one,probe,unbiased-variance,conventions" +
     "&freeze=2&switch=3&shift2=1&steps=6&step=4",
+  "?b.momentum=none&b.shift=1&steps=5",
 ];
 
 // The elements and attributes the page is made of (notices add <li>).
@@ -168,10 +181,15 @@ async function problemsOf(outcome, link, page, log, clean) {
   // Every config field of the link that did not run as given is named.
   const given = new URLSearchParams(link);
   const ran = new URLSearchParams(outcome.search);
-  for (const name of CONFIG) {
+  for (const name of [...CONFIG, ...COMPARE]) {
     if (!given.has(name) || notices.includes(`“${name}”`)) continue;
     const asked = given.getAll(name).at(-1);
     const used = ran.get(name);
+    // A B field is kept in the address or dropped with a notice naming it.
+    if (used === null && COMPARE.includes(name)) {
+      problems.push(`${name}=${JSON.stringify(asked).slice(0, 40)} dropped silently`);
+      continue;
+    }
     // An accepted value may be written differently (+5 as 5, 1e3 as 1000, None as none).
     // A scenario field given its default (scale=1, switch=never) is left out of the link.
     const byDefault = used === null && Object.hasOwn(SCENARIO_DEFAULTS, name);
@@ -184,7 +202,7 @@ async function problemsOf(outcome, link, page, log, clean) {
   }
   // Unknown names are noticed too.
   for (const name of new Set(given.keys())) {
-    if (CONFIG.includes(name) || VIEW.includes(name)) continue;
+    if (CONFIG.includes(name) || VIEW.includes(name) || COMPARE.includes(name)) continue;
     if (!notices.includes(name.slice(0, 30))) problems.push(`${name} not noticed`);
   }
   for (const [what, list] of Object.entries(log)) {

@@ -19,6 +19,7 @@ import {
 } from "./scenario-theory.js";
 import { labelDistanceChoices } from "./chart-markers.js";
 import { statisticRange, statisticChart, distanceChart, styleChannels } from "./chart-build.js";
+import { addCompare, fillCompare, fitDistanceAxis } from "./compare-chart.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 export { statisticRange } from "./chart-build.js";
@@ -31,6 +32,14 @@ export class Charts {
     this.stat = "mean";
     this.run = null;
     this.store = null;
+    this.compare = null; // run B of a comparison: {config, store} (compare-chart.js)
+  }
+
+  // Draws run B over A's charts (null: stops); finished(): whether A is done.
+  setCompare(b, finished = () => true) {
+    this.compare = b;
+    this.compareFinished = finished;
+    this.retheme();
   }
 
   // (Re)creates the charts for a run: `shown` channels drawn, config for the
@@ -84,6 +93,7 @@ export class Charts {
       : bandPoints((s) => runningVarVariance(m, n, s), 1, 2, totalSteps);
     this.#setBand(this.charts.mean, meanBand);
     this.#setBand(this.charts.variance, n >= 2 ? varBand : null);
+    if (this.compare) addCompare(this, this.compare, t);
     this.#restyle();
   }
 
@@ -106,10 +116,11 @@ export class Charts {
       const chart = this.charts[name];
       styleChannels(chart, t, this.focus, this.run.decimated);
       for (const ds of chart.data.datasets)
-        ds.focused = ds.channel === this.focus && ds.kind !== "halo";
+        if (!ds.compare) ds.focused = ds.channel === this.focus && ds.kind !== "halo";
     }
     const color = t.palette[this.focus % t.palette.length];
     for (const ds of this.charts.distance.data.datasets) {
+      if (ds.compare) continue;
       if (ds.kind === "theory") {
         ds.borderColor = t.text;
         ds.borderWidth = 2;
@@ -155,6 +166,7 @@ export class Charts {
     const y = this.charts.distance.options.scales.y;
     y.min = range.min;
     y.max = range.max;
+    if (this.compare) fitDistanceAxis(this, this.compare);
     if (this.store) this.update(this.store);
     else this.charts.distance.update("none");
   }
@@ -163,11 +175,12 @@ export class Charts {
   update(store) {
     if (!this.charts) return;
     this.store = store;
+    if (this.compare) fillCompare(this, this.compare, store, this.compareFinished());
     for (const name of ["mean", "variance"]) {
       const chart = this.charts[name];
       let points = 0;
       for (const ds of chart.data.datasets) {
-        if (!ds.series) continue;
+        if (!ds.series || ds.compare) continue;
         ds.data = store.display(ds.series, ds.channel);
         points = Math.max(points, ds.data.length);
       }
@@ -191,6 +204,7 @@ export class Charts {
     const suffix = this.stat === "mean" ? "Mean" : "Var";
     const distance = this.charts.distance;
     for (const ds of distance.data.datasets) {
+      if (ds.compare) continue;
       const key = ds.key.replace(/Mean$/, suffix);
       ds.data = ds.kind === "theory" ? theory[key] : data[key];
     }

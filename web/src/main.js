@@ -30,6 +30,7 @@ import { registerLenses } from "./lens-registry.js";
 import { Inspector } from "./inspector.js";
 import { RERUN_EVENT } from "./lens-dom.js";
 import { Stories } from "./stories.js";
+import { Compare } from "./compare.js";
 
 const $ = (id) => document.getElementById(id);
 const link = readLink(location.search);
@@ -46,7 +47,13 @@ const state = {
   rate: { t: 0, steps: 0, value: 0 },
 };
 
-const query = (page) => linkQuery(state.config, state.names, { ...state.page, ...page });
+const query = (page) =>
+  linkQuery(state.config, state.names, { ...state.page, ...page }, state.compare);
+// The address and the share panel follow a change of the link's state.
+const relink = () => {
+  writeAddress(query());
+  share.render();
+};
 const urls = () => ({
   page: pageUrl(query({ embed: false })),
   embed: pageUrl(query({ embed: true })),
@@ -62,11 +69,17 @@ const inspector = new Inspector({
   state,
   charts,
   root: $("inspector"),
-  onLink: () => {
-    writeAddress(query());
-    share.render();
-  },
+  onLink: () => relink(),
 });
+const compare = new Compare({
+  state,
+  engine: { request: (...args) => engine.request(...args) },
+  charts,
+  root: $("compare"),
+  legend: $("compare-legend"),
+  onChange: () => relink(),
+});
+compare.setLink(link.compareText);
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 // The lens panels (lens-table.js), made before the view fields apply to them.
@@ -147,7 +160,8 @@ const renderLoop = new RenderLoop(state, charts, {
   },
 });
 const session = new Session(state, engine, {
-  config() {
+  config(reply) {
+    state.compareNotices = compare.configured(reply);
     writeAddress(query());
     share.render();
     renderExplanation(state.config);
@@ -170,11 +184,13 @@ const session = new Session(state, engine, {
     renderLoop.progress();
     if (state.status === "finished") lenses.notify("finished");
     stories.status(state);
+    compare.render();
   },
   trace: () => renderLoop.schedule(),
   output: () => renderLoop.output(),
   // The eval-mode probe runs while its lens is open (it costs a forward a step).
   probeSeed: () => (lenses.isOpen("probe") ? state.page["probe-seed"] : null),
+  compareFields: () => compare.fields(),
 });
 const controls = new Controls({
   session,
@@ -276,7 +292,10 @@ async function boot() {
     ? { field: pytorch.field, asked: shownValue(link.configText[pytorch.field] ?? "") }
     : null;
   lenses.notify("notices");
-  const messages = fallbackMessages(reply.notices, link.problems);
+  const messages = [
+    ...fallbackMessages(reply.notices, link.problems),
+    ...(state.compareNotices ?? []),
+  ];
   const title = "Some settings in the link could not be used as given:";
   if (messages.length && !stories.holdNotices(title, messages)) {
     showNotices(title, messages);

@@ -6,7 +6,8 @@ import { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
 export class Session {
   // on: {config(reply), started(reply), status(), trace(), output(), probeSeed()
-  // (the probe seed's text for a new run, or null: no probe)}
+  // (the probe seed's text for a new run, or null: no probe), compareFields()
+  // (run B's fields, text by name, or null)}
   constructor(state, engine, on) {
     this.state = state;
     this.engine = engine;
@@ -33,6 +34,7 @@ export class Session {
         run,
         speed: state.speed === Infinity ? null : state.speed,
         probe: this.on.probeSeed?.() ?? null,
+        compare: this.on.compareFields?.() ?? null,
       });
     } catch (error) {
       state.runId = null;

@@ -5,6 +5,7 @@ import { traceCsvParts, traceJsonParts, pytorchCode } from "./exporters.js";
 import { formatValue } from "./link.js";
 import { setupEmbedDialog } from "./embed-dialog.js";
 import { setupVerifyDownload } from "./verify-download.js";
+import { pytorchPairCode } from "./compare-export.js";
 
 const $ = (id) => document.getElementById(id);
 const CHART_TITLES = ["Mean", "Variance", "Distance from the true value"];
@@ -29,9 +30,7 @@ export class SharePanel {
     });
     const dialog = setupEmbedDialog({ pairs, copy: (text) => copyText(text) });
     $("copy-embed").addEventListener("click", () => dialog.open());
-    $("copy-pytorch").addEventListener("click", () =>
-      this.#copy(pytorchCode(state.config, urls().page), "PyTorch code"),
-    );
+    $("copy-pytorch").addEventListener("click", () => this.#copy(this.code(), "PyTorch code"));
     $("dl-csv").addEventListener("click", () => {
       if (this.#haveTrace()) this.#download(traceCsvParts(state.store), "text/csv", "csv");
     });
@@ -64,7 +63,18 @@ export class SharePanel {
     const { page } = this.urls();
     $("share-link").value = page;
     $("open-full").href = page;
-    $("pytorch-code").textContent = pytorchCode(this.state.config, page);
+    $("pytorch-code").textContent = this.code();
+    // While comparing, the downloads hold run A only (the code holds both).
+    $("share-compare-note").hidden = !this.state.compare;
+  }
+
+  // The PyTorch script: the run, or runs A then B while comparing.
+  code() {
+    const { page } = this.urls();
+    const b = this.state.compare;
+    return b
+      ? pytorchPairCode(this.state.config, b.config, page)
+      : pytorchCode(this.state.config, page);
   }
 
   async #copy(text, what) {
