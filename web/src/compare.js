@@ -13,7 +13,7 @@ import { differences, legendText, sideText, lookAt, finalDifferences } from "./c
 const CHOICES = [
   ["momentum", "momentum", (a) => (a.momentum === null ? "0.1" : "none")],
   ["batch", "batch size", (a) => (a.batch === 4 ? "20" : "4")],
-  ["shift", "shift of the inputs (a domain shift)", (a) => (a.shift === 0 ? "2" : "0")],
+  ["shift", "shift (inputs' mean)", (a) => (a.shift === 0 ? "2" : "0")],
   ["seed", "seed", (a) => String(BigInt(a.seed) + 1n)],
   ["steps", "steps", (a) => String(Math.max(1, Math.round(a.steps / 4)))],
 ];
@@ -76,6 +76,12 @@ export class Compare {
     const { config, fields } = resolved;
     this.text = Object.fromEntries(fields.map((n) => [n, formatValue(config[n], n)]));
     this.state.compare = { config, fields, store: null, articleOutput: "" };
+    // The control shows B's last field that it offers, with B's value.
+    const shown = fields.filter((n) => CHOICES.some(([name]) => name === n)).at(-1);
+    if (shown) {
+      this.field.value = shown;
+      this.value.value = this.text[shown];
+    }
   }
 
   async #run(b) {
