@@ -221,6 +221,7 @@ export function seedsLens({ body, state, onLink }) {
           "Press “Run the seeds” to see the distribution.";
         f.verdict.replaceChildren();
         f.counts.replaceChildren();
+        f.counts.parentElement.hidden = true; // no counts to show yet
         drawHistogram(f.chart, histogram([], BINS, top), model(k * (c?.channels ?? 1)), [], "");
         continue;
       }
@@ -250,6 +251,7 @@ export function seedsLens({ body, state, onLink }) {
       const { head, rest } = seedVerdict(seed, f.key, found);
       f.verdict.replaceChildren(h("strong", {}, head), rest);
       if (!pool) f.counts.replaceChildren(countsTable(f.key, f.x, hist));
+      f.counts.parentElement.hidden = false;
     }
     // For the bench and curious readers (DevTools' timings): the cost of a redraw.
     performance.measure("seeds-lens-render", { start: t0 });
