@@ -251,7 +251,7 @@ export function seedsLens({ body, state, onLink }) {
       const { head, rest } = seedVerdict(seed, f.key, found);
       f.verdict.replaceChildren(h("strong", {}, head), rest);
       if (!pool) f.counts.replaceChildren(countsTable(f.key, f.x, hist));
-      f.counts.parentElement.hidden = false;
+      f.counts.parentElement.hidden = Boolean(pool); // the table comes at the end
     }
     // For the bench and curious readers (DevTools' timings): the cost of a redraw.
     performance.measure("seeds-lens-render", { start: t0 });
