@@ -43,7 +43,7 @@ const SCENARIO_DEFAULTS = {
 };
 const VIEW = [
   ...["embed", "theme", "panels", "controls", "autoplay", "speed", "frame-height"],
-  ...["lens", "step", "probe-seed", "mc", "mc-from"],
+  ...["lens", "step", "probe-seed", "mc", "mc-from", "story"],
 ];
 // Run B of a comparison: config fields with the b. prefix (and an unknown one).
 const COMPARE = ["b.momentum", "b.batch", "b.seed", "b.shift", "b.steps", "b.x", "b.__proto__"];
