@@ -9,12 +9,12 @@ export function answerParts(story, prediction, run) {
   const answer = ANSWERS[story.answer](run);
   const verdict = judge(story, prediction, answer);
   const title = h("h3", { id: "story-answer-title", tabIndex: -1 }, "The answer");
-  const box = (label, text, props) =>
+  const box = (label, text, props, className = "story-box-value") =>
     h(
       "div",
       { className: "story-box", ...props },
       h("p", { className: "story-box-label" }, label),
-      h("p", { className: "story-box-value" }, text),
+      h("p", { className }, text),
     );
   const actualValue = typeof answer.actual === "number" ? String(answer.actual) : answer.actual;
   const cell = (c) => h("td", { dataset: { value: String(c.value) } }, c.text);
@@ -53,9 +53,13 @@ export function answerParts(story, prediction, run) {
       box("Your prediction", verdict.predictionText, {
         dataset: { testid: "story-prediction" },
       }),
-      box("The run", answer.actualText, {
-        dataset: { testid: "story-actual", value: actualValue ?? "" },
-      }),
+      box(
+        "The run",
+        answer.actualText,
+        { dataset: { testid: "story-actual", value: actualValue ?? "" } },
+        // PyTorch's own message (not a number) as code text.
+        typeof answer.actual === "string" ? "story-box-value message" : "story-box-value",
+      ),
     ),
     story.predict.kind === "estimate" ? numberLine(story.predict, prediction, answer.actual) : null,
     h(
