@@ -124,7 +124,7 @@ function hostileValues(random) {
   ].map((make) => make);
 }
 
-test("1,000 generated abuses: each is a result or an Error, and the module keeps working", () => {
+test("1,000 generated abuses (verifyScript and --seeds among them): each is a result or an Error, and the module keeps working", () => {
   let state = 12345;
   const random = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -139,6 +139,10 @@ test("1,000 generated abuses: each is a result or an Error, and the module keeps
     (v) => lab.resolveConfig(v),
     (v) => lab.createBatchNorm2d({ numFeatures: v, eps: value(), momentum: value() }),
     (v) => lab.runCli([String(v), "--steps", "0"]),
+    (v) => lab.verifyScript(v),
+    (v) => lab.verifyScript({ steps: 3, batch: value(), channels: v }),
+    (v) => lab.runCli(["--seeds", String(v), "--json", "--steps", "2"]),
+    (v) => lab.runCli(["--seeds", `${v}:${value()}`, "--json", "--steps", "1", "--batch", "2"]),
     (v, o) => o.generator.randn(v),
     (v, o) => o.generator.manualSeed(v),
     (v, o) => o.layer.forward(v, value()),

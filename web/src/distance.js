@@ -48,6 +48,7 @@ export function distanceSeries(chunks, channels, channel, steps, truth = null) {
     while (k < chunks.length && chunks[k].firstStep + chunks[k].steps <= t) k++;
     const chunk = chunks[k];
     if (!chunk || t < chunk.firstStep) break;
+    if (chunk.dropped) continue; // a long run's middle (trace.js)
     const i = (t - chunk.firstStep) * channels + channel;
     const { mean, var: variance } = truth ? truth(t) : { mean: TRUE_MEAN, var: TRUE_VAR };
     out.runningMean.push(point(t, Math.abs(chunk.runningMean[i] - mean)));

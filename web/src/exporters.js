@@ -21,6 +21,7 @@ export function traceCsvParts(store) {
   }
   const parts = [cols.join(",") + "\n"];
   for (const chunk of store.chunks) {
+    if (chunk.dropped) continue; // a long run's middle: the step column says which rows there are
     let block = "";
     for (let i = 0; i < chunk.steps; i++) {
       const row = [String(chunk.firstStep + i)];
@@ -52,6 +53,14 @@ export function traceJsonParts(store, config, summaryJson) {
     layout:
       "arrays indexed [step - 1][channel]; all float32 as PyTorch computes them: running_* the layer's buffers, manual_* torch.mean and torch.var (unbiased) over every input so far",
   };
+  const dropped = store.droppedRanges?.() ?? [];
+  if (dropped.length) {
+    head.layout =
+      "arrays indexed [row][channel], one row per kept step in step order; all float32 as PyTorch computes them: running_* the layer's buffers, manual_* torch.mean and torch.var (unbiased) over every input so far";
+    head.dropped_steps = dropped;
+    head.dropped_note =
+      "the page keeps the first and the latest steps of a long run; the steps in dropped_steps ([first, last] ranges) have no row";
+  }
   const parts = [JSON.stringify(head, null, 1).replace(/\n}$/, "")];
   parts.push(`,\n "summary": ${summaryJson && summaryJson.trim() ? summaryJson.trim() : "null"}`);
   const fields = [
@@ -65,6 +74,7 @@ export function traceJsonParts(store, config, summaryJson) {
     let first = true;
     let block = "";
     for (const chunk of store.chunks) {
+      if (chunk.dropped) continue;
       const a = chunk[key];
       for (let i = 0; i < chunk.steps; i++) {
         const row = [];

@@ -35,7 +35,7 @@ function chunkAt(chunks, step) {
     const c = chunks[mid];
     if (step < c.firstStep) hi = mid - 1;
     else if (step >= c.firstStep + c.steps) lo = mid + 1;
-    else return c;
+    else return c.dropped ? null : c;
   }
   return null;
 }
@@ -47,7 +47,8 @@ function pick(chunk, key, step, channel, C) {
 
 // One step's values for one channel: the batch statistics (NaN when the layer
 // was in eval mode), the running statistics before and after, the counter
-// before and after; null when the step is not in the trace.
+// before and after; null when the step is not in the trace (not run yet, or
+// in the middle of a long run, whose values the trace drops).
 export function stepValues(chunks, channels, step, channel) {
   const chunk = chunkAt(chunks, step);
   if (!chunk) return null;

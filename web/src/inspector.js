@@ -4,6 +4,7 @@
 // and how much each past batch weighs in running_mean after it. The step is
 // in the link (`step=`). Text only through textContent.
 import { stepValues } from "./inspect-math.js";
+import { DETAIL_VALUES } from "./trace.js";
 import { fitStep } from "./inspect-field.js";
 import { setMarker, setMarkerHandlers, setMarkerRange } from "./inspect-marker.js";
 import { h, numberText, batchTable, updateLines, weightsFigure } from "./inspect-view.js";
@@ -185,6 +186,18 @@ export class Inspector {
       stepValues(store.chunks, store.channels, step, ch),
     );
     const v = values[Math.min(c, values.length - 1)];
+    if (!v) {
+      this.status.textContent =
+        `Step ${fmt.format(step)} is in the middle of a long run, whose per-step values the page ` +
+        `does not keep (so that its memory stays flat): the first and the latest ` +
+        `${fmt.format(Math.floor(DETAIL_VALUES / store.channels))} steps are kept. ` +
+        `bnlab with --steps ${step} --json prints the running statistics after it.`;
+      this.table.replaceChildren();
+      this.rule.replaceChildren();
+      this.figure.replaceChildren();
+      this.figCaption.textContent = "";
+      return;
+    }
     const how =
       this.preview !== null ? "hovered on a chart" : following ? "the last step run" : "picked";
     this.status.textContent = `Step ${fmt.format(step)} (${how}), channel ${v.channel}. ${this.note ? this.note + ". " : ""}Arrow keys on the slider move one step; hover or click a chart to pick one.`;

@@ -19,6 +19,7 @@ export function statsAt(store, step) {
   for (const chunk of store.chunks) {
     const i = step - chunk.firstStep;
     if (i < 0 || i >= chunk.steps) continue;
+    if (chunk.dropped) return null;
     return {
       mean: chunk.runningMean.slice(i * C, (i + 1) * C),
       var: chunk.runningVar.slice(i * C, (i + 1) * C),

@@ -35,6 +35,14 @@ export class VarianceFold {
     const C = this.channels;
     for (let seen = this.whatIfChunks.length; seen < chunks.length; seen++) {
       const chunk = chunks[seen];
+      if (chunk.dropped) {
+        // A long run's middle, gone before this lens saw it: the what-if has no
+        // values from here on rather than wrong ones.
+        this.whatIf.fill(NaN);
+        this.whatIfChunks.push(null);
+        this.steps += chunk.steps;
+        continue;
+      }
       const kept = new Float32Array(chunk.steps * C);
       for (let i = 0; i < chunk.steps; i++) {
         const training = !Number.isNaN(chunk.batchVar[i * C]);
@@ -70,6 +78,7 @@ export class VarianceFold {
       const chunk = chunks[j];
       const i = step - chunk.firstStep;
       if (i < 0 || i >= chunk.steps) continue;
+      if (chunk.dropped) return null;
       const count = Math.min(this.channels, limit);
       return Array.from({ length: count }, (_, c) =>
         this.#values(chunk, this.whatIfChunks[j], i, c),

@@ -117,6 +117,7 @@ export function summarize(state, pytorchError) {
   const manualMean = [];
   let probeEval = NaN;
   for (const chunk of store.chunks) {
+    if (chunk.dropped) continue;
     for (let i = 0; i < chunk.steps; i++) {
       batchMean.push(chunk.batchMean[i * C]);
       batchVar.push(chunk.batchVar[i * C]);

@@ -2,7 +2,15 @@
 // (a list of chunks, step-major: [i * C + c]) and a decimated copy for the
 // charts: at most ~2 points per bucket of steps (the minimum and the maximum
 // in the bucket, in step order), so a million-step run draws ~1,000 points
-// per line instead of a million.
+// per line instead of a million. A long run keeps every step's values only for
+// its first and its latest DETAIL_VALUES values per series: the chunks between
+// are dropped as the run goes (left as `{firstStep, steps, dropped: true}`, so
+// that readers folding chunks by index keep their place), and the page's
+// memory stays flat however many steps run (issue 12).
+
+// Values (steps x channels) of each series kept at the start, and again at the
+// end, of a run: 2 MiB per float32 series each, so at most ~40 MiB for all of them.
+export const DETAIL_VALUES = 1 << 19;
 
 export const SERIES = [
   "runningMean",
@@ -26,6 +34,40 @@ export class TraceStore {
     for (const s of SERIES) this.points[s] = Array.from({ length: this.shown }, () => []);
     this.pending = null; // the bucket being filled
     this.version = 0;
+    this.headValues = 0; // values per series in the chunks kept from the start
+    this.tailValues = 0; // ... and in the kept chunks after them
+    this.firstTail = 0; // index of the oldest chunk of the tail not yet dropped
+    this.droppedSteps = 0;
+  }
+
+  // Steps whose values were dropped, as [first, last] ranges (empty while all are kept).
+  droppedRanges() {
+    const ranges = [];
+    for (const chunk of this.chunks) {
+      if (!chunk.dropped) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] + 1 === chunk.firstStep) last[1] += chunk.steps;
+      else ranges.push([chunk.firstStep, chunk.firstStep + chunk.steps - 1]);
+    }
+    return ranges;
+  }
+
+  #keep(chunk) {
+    const values = chunk.steps * this.channels;
+    if (this.tailValues === 0 && this.headValues + values <= DETAIL_VALUES) {
+      this.headValues += values;
+      this.firstTail = this.chunks.length;
+      return;
+    }
+    this.tailValues += values;
+    // Drop the oldest tail chunks (never the newest) until the tail fits.
+    while (this.tailValues > DETAIL_VALUES && this.firstTail < this.chunks.length - 1) {
+      const old = this.chunks[this.firstTail];
+      this.chunks[this.firstTail] = { firstStep: old.firstStep, steps: old.steps, dropped: true };
+      this.tailValues -= old.steps * this.channels;
+      this.droppedSteps += old.steps;
+      this.firstTail++;
+    }
   }
 
   // chunk: {firstStep, steps, runningMean, runningVar, manualMean, manualVar}
@@ -37,6 +79,7 @@ export class TraceStore {
       );
     }
     this.chunks.push(chunk);
+    this.#keep(chunk);
     const C = this.channels;
     for (let i = 0; i < chunk.steps; i++) {
       const step = chunk.firstStep + i;
@@ -110,10 +153,11 @@ export class TraceStore {
     return done.concat(TraceStore.#bucketPoints(open));
   }
 
-  // Calls fn(step, c, rm, rv, mm, mv) for every stored value, in step order.
+  // Calls fn(step, c, rm, rv, mm, mv) for every kept value, in step order.
   forEach(fn) {
     const C = this.channels;
     for (const chunk of this.chunks) {
+      if (chunk.dropped) continue;
       for (let i = 0; i < chunk.steps; i++) {
         for (let c = 0; c < C; c++) {
           const k = i * C + c;
