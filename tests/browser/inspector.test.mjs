@@ -224,3 +224,30 @@ for (const width of [1280, 360]) {
     });
   }
 }
+
+test("a long run's dropped middle: the inspector says so, and the kept end still shows its numbers", async () => {
+  // 4,096 channels x 1,000 steps is 4,096,000 values per series, past the trace's
+  // kept start and end (web/src/trace.js), so the middle steps are dropped.
+  const { page, log, context } = await openPage(
+    env,
+    `${env.base}?batch=2&channels=4096&steps=1000&speed=max&step=499`,
+  );
+  await waitFinished(page);
+  const slider = page.locator("#inspect-step");
+  await slider.focus();
+  await page.keyboard.press("ArrowRight");
+  const status = page.locator("#inspect-status");
+  await page.waitForFunction(() =>
+    document.querySelector("#inspect-status").textContent.startsWith("Step 500 "),
+  );
+  assert.match(
+    await status.textContent(),
+    /^Step 500 is in the middle of a long run, whose per-step values the page does not keep, so that its memory stays flat \(steps 1\d\d to [89]\d\d are dropped; the first and the latest are kept\)\. bnlab with --steps 500 --json/,
+  );
+  assert.equal(await page.locator("#inspect-rule [data-stat]").count(), 0);
+  await page.keyboard.press("End");
+  await page.waitForFunction(() => document.querySelector("#inspect-rule [data-stat]"));
+  assert.match(await status.textContent(), /^Step 1,000 /);
+  assertClean(assert, log);
+  await context.close();
+});

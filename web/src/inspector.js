@@ -4,7 +4,6 @@
 // and how much each past batch weighs in running_mean after it. The step is
 // in the link (`step=`). Text only through textContent.
 import { stepValues } from "./inspect-math.js";
-import { DETAIL_VALUES } from "./trace.js";
 import { fitStep } from "./inspect-field.js";
 import { setMarker, setMarkerHandlers, setMarkerRange } from "./inspect-marker.js";
 import { h, numberText, batchTable, updateLines, weightsFigure } from "./inspect-view.js";
@@ -187,10 +186,11 @@ export class Inspector {
     );
     const v = values[Math.min(c, values.length - 1)];
     if (!v) {
+      const [first, last] = store.droppedRanges().find(([, b]) => b >= step - 1) ?? [step, step];
       this.status.textContent =
         `Step ${fmt.format(step)} is in the middle of a long run, whose per-step values the page ` +
-        `does not keep (so that its memory stays flat): the first and the latest ` +
-        `${fmt.format(Math.floor(DETAIL_VALUES / store.channels))} steps are kept. ` +
+        `does not keep, so that its memory stays flat (steps ${fmt.format(first)} to ` +
+        `${fmt.format(last)} are dropped; the first and the latest are kept). ` +
         `bnlab with --steps ${step} --json prints the running statistics after it.`;
       this.table.replaceChildren();
       this.rule.replaceChildren();

@@ -114,6 +114,7 @@ function finish() {
 // Steps per tick: at "as fast as possible", as many as fit in ~40 ms (tuned
 // from the last tick); otherwise `speed` steps per second of wall time.
 let stepsPerSlice = 16;
+const CHUNK_VALUES = 65536;
 function tick() {
   timer = null;
   if (!running || !experiment || finished) return;
@@ -134,7 +135,10 @@ function tick() {
       const ms = performance.now() - t0;
       if (speed === Infinity) {
         const perStep = Math.max(ms, 0.05) / count;
-        stepsPerSlice = Math.max(1, Math.min(200000, Math.round(40 / perStep)));
+        // At most CHUNK_VALUES values a chunk, so the page's trace (trace.js) keeps or drops
+        // a long run's steps in pieces much smaller than what it keeps.
+        const cap = Math.floor(CHUNK_VALUES / experiment.channels());
+        stepsPerSlice = Math.max(1, Math.min(200000, cap, Math.round(40 / perStep)));
       }
     }
     if (running && experiment) timer = setTimeout(tick, speed === Infinity ? 0 : 16);
