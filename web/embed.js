@@ -6,6 +6,8 @@
 // script, so it also runs on hosts with a strict Content Security Policy.
 import {
   VIEW_FIELDS,
+  LINK_ONLY_FIELDS,
+  COMPARE_PREFIX,
   parseViewField,
   readView,
   fittingHeight,
@@ -35,6 +37,11 @@ const CONFIG_FIELDS = [
   "freeze",
 ];
 
+// Run B's fields (b.momentum=none) and the page's other fields, checked by the page.
+const passedOn = (name) =>
+  LINK_ONLY_FIELDS.includes(name) ||
+  (name.startsWith(COMPARE_PREFIX) && CONFIG_FIELDS.includes(name.slice(COMPARE_PREFIX.length)));
+
 const scriptSrc = document.currentScript?.src || location.href;
 const defaultPage = new URL("index.html", scriptSrc).href;
 const frames = new Set();
@@ -49,7 +56,15 @@ addEventListener("message", (event) => {
 
 class BatchNormLab extends HTMLElement {
   static get observedAttributes() {
-    return [...CONFIG_FIELDS, ...VIEW_FIELDS, "story", "src", "title"];
+    return [
+      ...CONFIG_FIELDS,
+      ...CONFIG_FIELDS.map((f) => COMPARE_PREFIX + f),
+      ...VIEW_FIELDS,
+      ...LINK_ONLY_FIELDS,
+      "story",
+      "src",
+      "title",
+    ];
   }
 
   constructor() {
@@ -92,7 +107,7 @@ class BatchNormLab extends HTMLElement {
         // A guided story (story-table.js) in the frame.
         const parsed = STORY_FIELD.parse(value);
         if (!parsed.ok) console.warn(`<batchnorm-lab>: ${parsed.message}; got "${value}".`);
-      } else if (!CONFIG_FIELDS.includes(name)) {
+      } else if (!CONFIG_FIELDS.includes(name) && !passedOn(name)) {
         console.warn(`<batchnorm-lab>: unknown attribute "${name}" (the page will say so too).`);
       }
       query.set(name, value);

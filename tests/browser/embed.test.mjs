@@ -129,6 +129,38 @@ test("<batchnorm-lab> warns about bad and unknown attributes and follows attribu
   await context.close();
 });
 
+test("<batchnorm-lab> passes on run B's b.FIELD attributes and the page's other fields", async () => {
+  const { page, log, context, warnings } = await hostPage(
+    `<script src="embed.js"></script><batchnorm-lab seed="3" steps="30" b.momentum="none" probe-seed="7" mc="40" speed="max"></batchnorm-lab>`,
+  );
+  const { handle, frame } = await finishedFrame(page);
+  assert.deepEqual(
+    warnings.filter((w) => /batchnorm-lab/.test(w)),
+    [],
+    "no field of the page is called unknown",
+  );
+  const src = new URL(await handle.getAttribute("src")).searchParams;
+  assert.equal(src.get("b.momentum"), "none");
+  assert.equal(src.get("probe-seed"), "7");
+  assert.equal(src.get("mc"), "40");
+  // The framed page compares: its legend names what B changed.
+  await frame.waitForFunction(
+    () => document.querySelector("#compare")?.dataset.compare === "ready",
+  );
+  assert.equal(
+    await frame.getAttribute("#compare-legend", "data-text"),
+    "A: momentum 0.1 · B: momentum none",
+  );
+  // A changed b. attribute is followed like any other.
+  await page.evaluate(() =>
+    document.querySelector("batchnorm-lab").setAttribute("b.momentum", "0.5"),
+  );
+  await page.waitForFunction(() => /b\.momentum=0\.5/.test(document.querySelector("iframe").src));
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  assertClean(assert, log);
+  await context.close();
+});
+
 test("the page runs in <iframe sandbox=allow-scripts> (no same-origin) and posts its height", async () => {
   const { page, log, context } = await hostPage(
     `<iframe sandbox="allow-scripts" src="index.html?embed=1&steps=30&seed=3" title="lab" width="600" height="500"></iframe>`,

@@ -211,6 +211,39 @@ for (const story of STORIES) {
   });
 }
 
+test("no peeking: Run, Step and the form's Enter ask for the prediction and run nothing", async () => {
+  for (const name of ["running-mean", "keras-momentum"]) {
+    const story = byName(name);
+    const { page, log, context } = await open(`?story=${name}`);
+    const statusBefore = await page.evaluate(() => document.documentElement.dataset.status);
+    for (const button of ["#btn-run", "#btn-step"]) {
+      await page.click(button);
+      assert.match(await page.textContent(".story-hint"), /prediction first/, button);
+      // The story's own input has the focus, so the reader is where the answer starts.
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.closest(".story-predict") !== null),
+        true,
+        button,
+      );
+    }
+    // A config field submitted with Enter (the settings form) is held the same way.
+    await page.evaluate(() => {
+      document.getElementById("settings").open = true;
+    });
+    await page.press("#f-steps", "Enter");
+    // With reduced motion a run would finish at once: give it the time to, then look.
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.status), statusBefore);
+    assert.equal(await page.textContent('[data-testid="article-output"]'), "");
+    assert.equal(await page.isHidden('[data-testid="story-answer"]'), true);
+    // The prediction then reveals as usual.
+    await predict(page, story);
+    await reveal(page);
+    assertClean(assert, log);
+    await context.close();
+  }
+});
+
 test("keyboard alone: Tab to a choice, arrows pick, Enter reveals, focus on the answer", async () => {
   const { page, log, context } = await open("?story=running-mean");
   let focused = null;

@@ -123,3 +123,12 @@ test("the page-field entries parse and write like the rest of the module", () =>
   for (const [field, entry] of Object.entries(entries))
     assert.equal(entry.initial, VIEW_DEFAULTS[field]);
 });
+
+test("an element passes on every link field of the page: view fields, story and the rest", async () => {
+  const { PAGE_FIELDS } = await import("../../web/src/link.js");
+  const { LINK_ONLY_FIELDS } = await import("../../web/src/embed-fields.js");
+  assert.deepEqual(
+    [...VIEW_FIELDS, "story", ...LINK_ONLY_FIELDS].sort(),
+    Object.keys(PAGE_FIELDS).sort(),
+  );
+});

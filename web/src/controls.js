@@ -10,22 +10,19 @@ const BUSY = new Set(["loading", "starting", "failed"]);
 export class Controls {
   // onSpeed(choice): "auto", "max" or steps per second, chosen in the menu.
   // onSkip(): the rest of this run at once.
-  constructor({ session, charts, onError, onSpeed, onSkip }) {
+  // heldRun(): true when something else owns the run for now (a guided story
+  // waiting for the reader's prediction), which it then says itself.
+  constructor({ session, charts, onError, onSpeed, onSkip, heldRun = () => false }) {
     this.session = session;
     this.focusLost = null;
     const act = (fn) => () => fn().catch(onError);
-    $("btn-run").addEventListener(
-      "click",
-      act(() => session.run()),
-    );
+    const unlessHeld = (fn) => () => (heldRun() ? Promise.resolve() : fn());
+    $("btn-run").addEventListener("click", act(unlessHeld(() => session.run())));
     $("btn-pause").addEventListener(
       "click",
       act(() => session.pause()),
     );
-    $("btn-step").addEventListener(
-      "click",
-      act(() => session.step()),
-    );
+    $("btn-step").addEventListener("click", act(unlessHeld(() => session.step())));
     $("btn-reset").addEventListener(
       "click",
       act(() => session.reset()),

@@ -16,6 +16,16 @@ export const VIEW_FIELDS = [
   "lens",
 ];
 
+// The page's other link fields that an embed may carry: the step inspector's
+// step, the eval-mode probe's seed, the Monte Carlo lens's seeds. The page
+// checks them and says what it did with a bad one, so an element passes them on
+// as they are (tests/web/embed_fields.test.mjs keeps this list equal to the
+// page's own, with VIEW_FIELDS and story).
+export const LINK_ONLY_FIELDS = ["step", "probe-seed", "mc", "mc-from"];
+
+// Run B of a side-by-side comparison: b.FIELD for each config field (compare.js).
+export const COMPARE_PREFIX = "b.";
+
 // "charts" stands for the three charts; each can also be named alone.
 export const CHARTS = ["mean", "variance", "distance"];
 // Each lens (lens-table.js) is a panel too: panels=freezing embeds that lens alone.

@@ -196,6 +196,7 @@ const controls = new Controls({
   session,
   charts,
   onError: reportError,
+  heldRun: () => stories.askFirst(),
   async onSpeed(choice) {
     state.page.speed = choice;
     writeAddress(query());
@@ -225,6 +226,7 @@ const form = new ConfigForm({
 // refused fields keep the run and the link as they were.
 async function apply(fields, force) {
   form.clearErrors();
+  if (stories.askFirst()) return;
   if (!force && state.status !== "idle" && form.matches(state.config)) return;
   const reply = await session.start(fields);
   if (reply.ok === false) form.showErrors(reply.errors);

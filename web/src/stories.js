@@ -30,6 +30,17 @@ export class Stories {
     return this.story !== null && !this.revealed;
   }
 
+  // Run or Step pressed before the prediction: no peeking; the story asks
+  // for the prediction instead. True when it held the run.
+  askFirst() {
+    if (!this.holdsRun()) return false;
+    this.hint.textContent =
+      "Make your prediction first: this story runs the experiment when you reveal the answer.";
+    this.section.scrollIntoView({ block: "nearest" });
+    this.form.querySelector("input")?.focus();
+    return true;
+  }
+
   holdNotices(title, messages) {
     if (!this.holdsRun()) return false;
     this.held = { title, messages };
