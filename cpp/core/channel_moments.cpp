@@ -18,7 +18,6 @@ constexpr std::int64_t kStreamRow = kIlp * kVectorWidth;
 constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();
 constexpr float kZeroByZeroF = -std::numeric_limits<float>::quiet_NaN();
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-constexpr std::int64_t kTransposeLanes = 16, kTransposeRows = 256;
 
 // PyTorch's variance kernel (compiled with FMA) fuses m2 + delta * new_delta.
 // On x86-64 an FMA clone runs where the CPU has it; WebAssembly has no fma
@@ -38,21 +37,71 @@ inline double fused_multiply_add(double a, double b, double c) {
 }
 
 // WelfordOps::reduce: value `i` of a channel is divided by double(count + i + 1).
-// `x` holds `rows` rows of `lanes` channels side by side (contiguous), so the
-// compiler can vectorise across channels (the same IEEE operations per lane).
-BNLAB_WELFORD_CLONES
-void welford_fused(double* __restrict__ mean, double* __restrict__ m2, const float* __restrict__ x,
-                   std::int64_t rows, std::int64_t lanes, std::int64_t count) {
+// A group of L channels keeps its means and m2 in registers over all its rows:
+// each channel's chain (subtract, divide, add) is latency-bound, so the L
+// chains run side by side (vectorised across channels, the same IEEE
+// operations per lane) and nothing goes through memory between rows.
+// Value (row r, lane l) is x[r * stride + l * lane_stride]; with lane_stride
+// not 1 (channels' planes) the loads are scalar, which the divisions hide.
+template <int L>
+inline __attribute__((always_inline)) void welford_group(
+    double* __restrict__ mean, double* __restrict__ m2, const float* __restrict__ x,
+    std::int64_t rows, std::int64_t stride, std::int64_t lane_stride, std::int64_t count) {
+  double mu[L], q[L];
+  for (int l = 0; l < L; ++l) {
+    mu[l] = mean[l];
+    q[l] = m2[l];
+  }
   for (std::int64_t r = 0; r < rows; ++r) {
     const double n = static_cast<double>(count + r + 1);
-    const float* row = x + r * lanes;
-    for (std::int64_t l = 0; l < lanes; ++l) {
-      const double v = row[l];
-      const double delta = v - mean[l];
-      const double new_mean = mean[l] + delta / n;
-      m2[l] = fused_multiply_add(delta, v - new_mean, m2[l]);
-      mean[l] = new_mean;
+    const float* row = x + r * stride;
+    for (int l = 0; l < L; ++l) {
+      const double v = row[l * lane_stride];
+      const double delta = v - mu[l];
+      const double new_mean = mu[l] + delta / n;
+      q[l] = fused_multiply_add(delta, v - new_mean, q[l]);
+      mu[l] = new_mean;
     }
+  }
+  for (int l = 0; l < L; ++l) {
+    mean[l] = mu[l];
+    m2[l] = q[l];
+  }
+}
+
+// `x` holds `rows` rows of `lanes` channels: row r, channel l at
+// x[r * stride + l * lane_stride]. kLaneStride is lane_stride when known (1:
+// rows of channels side by side) or 0 (given at run time).
+template <std::int64_t kLaneStride>
+BNLAB_WELFORD_CLONES void welford_fused(double* __restrict__ mean, double* __restrict__ m2,
+                                        const float* __restrict__ x, std::int64_t rows,
+                                        std::int64_t lanes, std::int64_t stride,
+                                        std::int64_t lane_stride, std::int64_t count) {
+  const std::int64_t ls = kLaneStride != 0 ? kLaneStride : lane_stride;
+  std::int64_t l = 0;
+  for (; l + 16 <= lanes; l += 16) {
+    welford_group<16>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+  }
+  if (lanes - l >= 8) {
+    welford_group<8>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+    l += 8;
+  }
+  if (lanes - l >= 4) {
+    welford_group<4>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+    l += 4;
+  }
+  switch (lanes - l) {
+    case 3:
+      welford_group<3>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+      break;
+    case 2:
+      welford_group<2>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+      break;
+    case 1:
+      welford_group<1>(mean + l, m2 + l, x + l * ls, rows, stride, ls, count);
+      break;
+    default:
+      break;
   }
 }
 
@@ -106,7 +155,6 @@ ManualStatistics::ManualStatistics(std::int64_t batch, std::int64_t channels, st
   switch (plan_) {
     case Plan::kPerSample:
       sample_sums_.assign(static_cast<std::size_t>(channels), 0.0f);
-      transposed_.resize(static_cast<std::size_t>(kTransposeLanes * kTransposeRows));
       break;
     case Plan::kRows: {
       // vectorized_outer_sum sums 32 channels at a time directly; from 8
@@ -162,24 +210,13 @@ void ManualStatistics::add_welford(const float* input) {
   if (plan_ == Plan::kOneChannel) {
     merge_batch_moments(mean, m2, input, batch_ * hw_, count_);
   } else if (plan_ == Plan::kRows) {
-    welford_fused(mean, m2, input, batch_, channels_, count_);
+    welford_fused<1>(mean, m2, input, batch_, channels_, channels_, 1, count_);
   } else {
-    // Each channel in memory order (its h, w, then the next sample). Blocks of
-    // channels are transposed so that their values sit side by side, as in
-    // the H*W == 1 layout: independent divisions in flight, vectorisable.
-    float* block = transposed_.data();
+    // Each channel in memory order (its h, w, then the next sample): a
+    // sample's planes are the rows' lanes.
     for (std::int64_t b = 0; b < batch_; ++b) {
-      for (std::int64_t c0 = 0; c0 < channels_; c0 += kTransposeLanes) {
-        const std::int64_t lanes = std::min(kTransposeLanes, channels_ - c0);
-        const float* planes = input + (b * channels_ + c0) * hw_;
-        for (std::int64_t i0 = 0; i0 < hw_; i0 += kTransposeRows) {
-          const std::int64_t rows = std::min(kTransposeRows, hw_ - i0);
-          for (std::int64_t l = 0; l < lanes; ++l) {
-            for (std::int64_t i = 0; i < rows; ++i) block[i * lanes + l] = planes[l * hw_ + i0 + i];
-          }
-          welford_fused(mean + c0, m2 + c0, block, rows, lanes, count_ + b * hw_ + i0);
-        }
-      }
+      welford_fused<0>(mean, m2, input + b * channels_ * hw_, hw_, channels_, 1, hw_,
+                       count_ + b * hw_);
     }
   }
   count_ += batch_ * hw_;
@@ -367,7 +404,7 @@ std::size_t ManualStatistics::state_bytes() const {
   std::size_t bytes = sizeof(*this);
   bytes += (welford_mean_.capacity() + welford_m2_.capacity()) * sizeof(double);
   bytes += (sample_sums_.capacity() + pending_.capacity() + head_.capacity() +
-            scratch_sums_.capacity() + scratch_partial_.capacity() + transposed_.capacity()) *
+            scratch_sums_.capacity() + scratch_partial_.capacity()) *
            sizeof(float);
   for (const auto* set : {&direct_lanes_, &ilp_lanes_, &stream_lanes_}) {
     for (const auto& lanes : *set) bytes += sizeof(lanes) + lanes.state_bytes();

@@ -69,7 +69,6 @@ class ManualStatistics {
 
   // kPerSample (H*W > 1, C > 1): a float sum over samples of row sums.
   std::vector<float> sample_sums_;
-  std::vector<float> transposed_;  // a block of channels' values side by side
   // kRows (H*W == 1, C > 1): the first `direct_` channels are summed row by row
   // (one lane each); the rest by row_sum, 4 rows (samples) at a time. One set of
   // lanes per level power a sum of the run can have.

@@ -29,6 +29,36 @@ double double_of(std::uint64_t u) {
   return d;
 }
 
+// CascadeLanes with a fixed lane count on the stack: one row's sum is taken
+// thousands of times a step, too often to allocate its levels each time.
+template <int N>
+struct FixedCascade {
+  explicit FixedCascade(int power) : power(power) {}
+  void add_row(const float* row) {
+    for (int l = 0; l < N; ++l) acc[0][l] += row[l];
+    ++rows;
+    const std::int64_t mask = (std::int64_t{1} << power) - 1;
+    if ((rows & mask) != 0) return;
+    for (int j = 1; j < kLevels; ++j) {
+      for (int l = 0; l < N; ++l) {
+        acc[j][l] += acc[j - 1][l];
+        acc[j - 1][l] = 0.0f;
+      }
+      if ((rows & (mask << (j * power))) != 0) break;
+    }
+  }
+  void finish(float* out) const {
+    for (int l = 0; l < N; ++l) {
+      float sum = acc[0][l];
+      for (int j = 1; j < kLevels; ++j) sum += acc[j][l];
+      out[l] = sum;
+    }
+  }
+  int power;
+  std::int64_t rows = 0;
+  float acc[kLevels][N] = {};
+};
+
 }  // namespace
 
 int cascade_level_power(std::int64_t rows) { return std::max(4, ceil_log2(rows) / kLevels); }
@@ -66,7 +96,7 @@ void CascadeLanes::finish(float* out) const {
 
 float torch_row_sum(const float* x, std::int64_t n) {
   const std::int64_t rows = n / kIlp;
-  CascadeLanes lanes(kIlp, cascade_level_power(rows));
+  FixedCascade<kIlp> lanes(cascade_level_power(rows));
   for (std::int64_t i = 0; i < rows; ++i) lanes.add_row(x + i * kIlp);
   float partial[kIlp];
   lanes.finish(partial);
@@ -79,10 +109,19 @@ float torch_vector_row_sum(const float* x, std::int64_t n) {
   constexpr int kRow = kIlp * kVectorWidth;
   const std::int64_t vectors = n / kVectorWidth;
   const std::int64_t rows = vectors / kIlp;
-  CascadeLanes lanes(kRow, cascade_level_power(rows));
-  for (std::int64_t i = 0; i < rows; ++i) lanes.add_row(x + i * kRow);
-  float partial[kRow];
-  lanes.finish(partial);
+  float partial[kRow] = {};
+  const int power = cascade_level_power(rows);
+  if (rows < (std::int64_t{1} << power)) {
+    // No carry yet: the upper levels hold +0, and level 0 (a sum from +0, never
+    // -0) plus +0 is itself.
+    for (std::int64_t i = 0; i < rows; ++i) {
+      for (int l = 0; l < kRow; ++l) partial[l] += x[i * kRow + l];
+    }
+  } else {
+    FixedCascade<kRow> lanes(power);
+    for (std::int64_t i = 0; i < rows; ++i) lanes.add_row(x + i * kRow);
+    lanes.finish(partial);
+  }
   for (std::int64_t v = rows * kIlp; v < vectors; ++v) {
     for (int l = 0; l < kVectorWidth; ++l) partial[l] += x[v * kVectorWidth + l];
   }
