@@ -12,6 +12,7 @@
 // as ordinary module code (no eval, no new Function: the page runs under
 // `script-src 'self' 'wasm-unsafe-eval'`). The same in the multi-file build, in
 // the single file and under the dev server.
+import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +25,21 @@ const factoryPath = resolve(repoRoot, "build/wasm/batchnorm_lab.js");
 const FACTORY_ID = "virtual:batchnorm-lab-factory";
 const RESOLVED_FACTORY_ID = "\0" + FACTORY_ID;
 
-function batchNormLabFactory() {
+// The factory's wasm: a base64 data: URI in Emscripten's single-file output.
+const WASM_DATA_URI =
+  /wasmBinaryFile\s*=\s*"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+
+function readFactory(context) {
+  if (!existsSync(factoryPath)) {
+    context.error(`${factoryPath} is missing: run \`npm run build:wasm\` first.`);
+  }
+  context.addWatchFile(factoryPath);
+  return readFileSync(factoryPath, "utf8");
+}
+
+// streamed (the site build): the base64 wasm is cut from the factory, which then gets its code
+// from the .wasm file beside the page (src/wasm-stream.js); elsewhere the factory keeps it inlined.
+function batchNormLabFactory({ streamed = false } = {}) {
   return {
     name: "batchnorm-lab-factory",
     resolveId(id) {
@@ -32,24 +47,58 @@ function batchNormLabFactory() {
     },
     load(id) {
       if (id !== RESOLVED_FACTORY_ID) return null;
-      if (!existsSync(factoryPath)) {
-        this.error(`${factoryPath} is missing: run \`npm run build:wasm\` first.`);
-      }
-      this.addWatchFile(factoryPath);
-      const text = readFileSync(factoryPath, "utf8");
+      let text = readFactory(this);
       // Emscripten's UMD tail (module.exports, define) is for CommonJS and AMD:
       // cut, the factory becomes the default export. Its Node branch requires
       // fs and path, which a browser never reaches: a local `require` keeps the
       // bundler from resolving them.
       const tail = text.indexOf("if (typeof exports === 'object' && typeof module === 'object')");
       if (tail < 0) this.error(`${factoryPath}: Emscripten's UMD tail not found`);
-      return (
+      text = text.slice(0, tail);
+      if (streamed) {
+        if (!WASM_DATA_URI.test(text)) this.error(`${factoryPath}: the inlined wasm was not found`);
+        text = text.replace(WASM_DATA_URI, 'wasmBinaryFile = ""');
+      }
+      const head =
         "const require = (name) => {\n" +
         "  throw new Error(`the page's worker has no ${name} module`);\n" +
-        "};\n" +
-        text.slice(0, tail) +
-        "export default createBatchNormLab;\n"
+        "};\n";
+      if (!streamed) return head + text + "export default createBatchNormLab;\n";
+      return (
+        `import { streamedFactory } from ${JSON.stringify(resolve(webRoot, "src/wasm-stream.js"))};\n` +
+        head +
+        text +
+        "export default streamedFactory(createBatchNormLab);\n"
       );
+    },
+  };
+}
+
+// The site build's module files, named by their content: assets/batchnorm_lab-HASH.wasm (streamed
+// by the worker) and assets/batchnorm_lab-HASH.wasm.js (the same bytes as base64 in a classic
+// script, for pages whose origin is opaque). "virtual:batchnorm-lab-wasm" exports their paths.
+function batchNormLabWasmFiles() {
+  const id = "virtual:batchnorm-lab-wasm";
+  return {
+    name: "batchnorm-lab-wasm-files",
+    resolveId: (source) => (source === id ? "\0" + id : null),
+    load(source) {
+      if (source !== "\0" + id) return null;
+      const match = WASM_DATA_URI.exec(readFactory(this));
+      if (!match) this.error(`${factoryPath}: the inlined wasm was not found`);
+      const bytes = Buffer.from(match[1], "base64");
+      const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 10);
+      const wasmFile = `assets/batchnorm_lab-${hash}.wasm`;
+      const wasmScriptFile = `${wasmFile}.js`;
+      this.emitFile({ type: "asset", fileName: wasmFile, source: bytes });
+      this.emitFile({
+        type: "asset",
+        fileName: wasmScriptFile,
+        source:
+          "// BatchNorm Lab's module as base64, for workers that cannot fetch the .wasm beside it.\n" +
+          `self.batchNormLabWasmBase64 = "${match[1]}";\n`,
+      });
+      return `export const wasmFile = ${JSON.stringify(wasmFile)};\nexport const wasmScriptFile = ${JSON.stringify(wasmScriptFile)};\n`;
     },
   };
 }
@@ -99,12 +148,15 @@ function classicEntry() {
 export default defineConfig(({ mode }) => {
   if (mode === "embed") return embedConfig;
   const singleFile = mode === "singlefile";
+  // The site build streams the wasm; the single file and the dev server keep it inlined.
+  const streamed = mode === "production";
   return {
     root: webRoot,
     base: "./",
     publicDir: false,
     plugins: [
       batchNormLabFactory(),
+      batchNormLabWasmFiles(),
       ...(singleFile
         ? [viteSingleFile({ outputFileName: "batchnorm-lab.html", removeViteModuleLoader: true })]
         : [classicEntry()]),
@@ -115,13 +167,17 @@ export default defineConfig(({ mode }) => {
         // dev server from a separate file.
         "#worker-constructor": resolve(
           webRoot,
-          mode === "development" ? "src/worker-constructor.js" : "src/worker-constructor-inline.js",
+          streamed
+            ? "src/worker-constructor-stream.js"
+            : mode === "development"
+              ? "src/worker-constructor.js"
+              : "src/worker-constructor-inline.js",
         ),
       },
     },
     worker: {
       format: "iife",
-      plugins: () => [batchNormLabFactory()],
+      plugins: () => [batchNormLabFactory({ streamed })],
     },
     build: {
       outDir: resolve(repoRoot, "dist"),

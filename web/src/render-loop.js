@@ -2,6 +2,7 @@
 // its caption every frame, and the charts as often as drawing them allows.
 const $ = (id) => document.getElementById(id);
 const fmtInt = new Intl.NumberFormat("en-US");
+let firstDataMarked = false;
 
 const STATUS_TEXT = {
   loading: "Loading the WebAssembly module…",
@@ -46,7 +47,13 @@ export class RenderLoop {
       requestAnimationFrame(() => {
         this.chartQueued = false;
         const t0 = performance.now();
-        if (this.state.store) this.charts.update(this.state.store);
+        const store = this.state.store;
+        if (store) this.charts.update(store);
+        // For bench/page-metrics.mjs: when the first data was charted, from navigation start.
+        if (store?.stepsDone > 0 && !firstDataMarked) {
+          firstDataMarked = true;
+          performance.mark("batchnorm-lab:first-data");
+        }
         this.lastChart = performance.now();
         requestAnimationFrame(() => {
           this.chartCost = performance.now() - t0;
