@@ -1,6 +1,7 @@
 // npm run bench: the same workloads natively (bnlab_bench), through the
 // WebAssembly module in Node and, when /usr/bin/python3 has torch, in PyTorch
-// on one thread; then the memory of a long run of the article's config.
+// on one thread; then the memory of a long run of the article's config, the
+// Monte Carlo pool, and the page's metrics in headless Chromium (page-metrics.mjs).
 // Prints ratios against the native rates measured in this same run: absolute
 // rates depend on the machine and on whatever else it is doing.
 //
@@ -14,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { poolBench, poolText } from "./pool.mjs";
+import { pageMetrics, pageText } from "./page-metrics.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -482,6 +484,15 @@ async function main() {
   const pool = await poolBench();
   console.log(`\n${poolText(pool)}`);
 
+  // The page in headless Chromium (bench/page-metrics.mjs): needs dist/ built and Chromium.
+  let page = null;
+  try {
+    page = await pageMetrics();
+    console.log(`\n${pageText(page)}`);
+  } catch (err) {
+    console.log(`\npage metrics skipped: ${err.message}`);
+  }
+
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nbench: done in ${seconds.toFixed(1)} s`);
   console.log(
@@ -492,6 +503,7 @@ async function main() {
       wasm,
       wasm_memory: wasmMem,
       pool,
+      page,
       torch: torch ? { version: torchVersion, results: torch, memory: torchMem } : null,
     }),
   );

@@ -131,45 +131,50 @@ for (const name of PROBE_CASES) {
   });
 }
 
+// The variance lens's table at a few steps against PyTorch's bits.
+async function checkVariance(page, testCase) {
+  const C = Math.min(testCase.config.channels, 8);
+  const steps = testCase.config.steps;
+  const pick = new Set([1, 2, Math.ceil(steps / 2), steps]);
+  if (testCase.config.freeze !== null) pick.add(testCase.config.freeze + 1);
+  for (const step of pick) {
+    const ids = ["biased", "unbiased", "running", "ratio"].flatMap((k) =>
+      Array.from({ length: C }, (_, c) => `variance-${k}-${c}`),
+    );
+    const cells = await cellsAt(page, "variance", step, ids);
+    for (let c = 0; c < C; c++) {
+      const where = `step ${step} channel ${c}`;
+      const biased = testCase.biased_bits[step - 1];
+      if (biased === null) {
+        assert.equal(cells[c], "nan", `${where}: eval step, no batch statistics`);
+        assert.equal(cells[C + c], "nan", where);
+      } else {
+        assert.equal(f32bits(cells[c]), biased[c], `${where} biased`);
+        assert.equal(
+          f32bits(cells[C + c]),
+          testCase.unbiased_bits[step - 1][c],
+          `${where} unbiased`,
+        );
+        const n = testCase.n;
+        assert.ok(Math.abs(Number(cells[3 * C + c]) - n / (n - 1)) < 1e-5, `${where} u²/s²`);
+      }
+      assert.equal(f32bits(cells[2 * C + c]), testCase.running_var_bits[step - 1][c], where);
+    }
+  }
+  const words = await page.textContent("#lens-unbiased-variance");
+  assert.ok(
+    words.includes(`= ${testCase.n.toLocaleString("en-US")} values per channel`),
+    "names this run's n",
+  );
+  assert.ok(words.includes("not PyTorch"), "the what-if is labelled");
+}
+
 for (const testCase of variances) {
   test(`variance lens by link: ${testCase.name} against PyTorch`, async () => {
     const q = configQuery(testCase.config);
     q.set("lens", "unbiased-variance");
     const { page, log, context } = await openLens(q.toString());
-    const C = Math.min(testCase.config.channels, 8);
-    const steps = testCase.config.steps;
-    const pick = new Set([1, 2, Math.ceil(steps / 2), steps]);
-    if (testCase.config.freeze !== null) pick.add(testCase.config.freeze + 1);
-    for (const step of pick) {
-      const ids = ["biased", "unbiased", "running", "ratio"].flatMap((k) =>
-        Array.from({ length: C }, (_, c) => `variance-${k}-${c}`),
-      );
-      const cells = await cellsAt(page, "variance", step, ids);
-      for (let c = 0; c < C; c++) {
-        const where = `step ${step} channel ${c}`;
-        const biased = testCase.biased_bits[step - 1];
-        if (biased === null) {
-          assert.equal(cells[c], "nan", `${where}: eval step, no batch statistics`);
-          assert.equal(cells[C + c], "nan", where);
-        } else {
-          assert.equal(f32bits(cells[c]), biased[c], `${where} biased`);
-          assert.equal(
-            f32bits(cells[C + c]),
-            testCase.unbiased_bits[step - 1][c],
-            `${where} unbiased`,
-          );
-          const n = testCase.n;
-          assert.ok(Math.abs(Number(cells[3 * C + c]) - n / (n - 1)) < 1e-5, `${where} u²/s²`);
-        }
-        assert.equal(f32bits(cells[2 * C + c]), testCase.running_var_bits[step - 1][c], where);
-      }
-    }
-    const words = await page.textContent("#lens-unbiased-variance");
-    assert.ok(
-      words.includes(`= ${testCase.n.toLocaleString("en-US")} values per channel`),
-      "names this run's n",
-    );
-    assert.ok(words.includes("not PyTorch"), "the what-if is labelled");
+    await checkVariance(page, testCase);
     assertClean(assert, log);
     await context.close();
   });
@@ -241,3 +246,17 @@ for (const width of [1280, 360]) {
     });
   }
 }
+
+// A closed lens follows no run (lenses.js): opened after the run, it catches up on every step.
+test(`variance lens opened after the run: ${variances[0].name} against PyTorch`, async () => {
+  const { page, log, context } = await openLens(configQuery(variances[0].config).toString());
+  await page.click("#lens-unbiased-variance summary");
+  for (const summary of await page
+    .locator("#lens-unbiased-variance .lens-numbers > summary")
+    .all()) {
+    if (await summary.isVisible()) await summary.click();
+  }
+  await checkVariance(page, variances[0]);
+  assertClean(assert, log);
+  await context.close();
+});

@@ -31,7 +31,9 @@ Chart.register({
   afterDatasetsDraw(chart) {
     if (!onStepAxis(chart)) return;
     // For tests and curious readers: the step this chart marks.
-    chart.canvas.dataset.markedStep = marker.step === null ? "" : String(marker.step);
+    const marked = marker.step === null ? "" : String(marker.step);
+    // Written only when it changes: an attribute write at every draw restyles the page.
+    if (chart.canvas.dataset.markedStep !== marked) chart.canvas.dataset.markedStep = marked;
     if (marker.step === null) return;
     const x = chart.scales.x;
     const area = chart.chartArea;

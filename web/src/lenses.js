@@ -13,6 +13,8 @@ export class Lenses {
     this.onToggle = onToggle;
     this.sections = new Map();
     this.hooks = new Map();
+    // Closed lenses that skipped run events: they catch up when opened.
+    this.behind = new Set();
   }
 
   // Creates the sections at the end of `container` (the page's .layout), in
@@ -38,6 +40,7 @@ export class Lenses {
       container.append(section);
       details.addEventListener("toggle", () => {
         const hooks = this.hooks.get(lens.name);
+        if (details.open) this.catchUp(lens.name);
         if (details.open && hooks?.opened) hooks.opened(this.state);
         this.onToggle(this.openNames());
       });
@@ -74,12 +77,25 @@ export class Lenses {
     return this.sections.get(name)?.details.open === true;
   }
 
-  // event: "config" | "trace" | "finished" | "theme".
+  // event: "config" | "trace" | "finished" | "theme". A closed lens follows no
+  // run ("trace", "finished"): its folds and charts would cost the main thread
+  // every frame for nothing shown; it catches up when opened.
   notify(event) {
-    for (const hooks of this.hooks.values()) {
+    const runEvent = event === "trace" || event === "finished";
+    if (event === "config") this.behind.clear();
+    for (const [name, hooks] of this.hooks) {
       const fn = hooks?.[event];
-      if (fn) fn(this.state);
+      if (!fn) continue;
+      if (runEvent && !this.isOpen(name)) this.behind.add(name);
+      else fn(this.state);
     }
+  }
+
+  catchUp(name) {
+    if (!this.behind.delete(name)) return;
+    const hooks = this.hooks.get(name);
+    hooks?.trace?.(this.state);
+    if (this.state.status === "finished") hooks?.finished?.(this.state);
   }
 }
 
