@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "fma_simd.h"
+
 namespace bnlab {
 
 std::string BatchNorm2d::check_options(const BatchNormOptions& options) {
@@ -153,6 +155,9 @@ BNLAB_FMA_CLONES void stats_per_pixel(const float* __restrict input, std::int64_
     mean[ch] = mean[ch] / count;
     var_sum[ch] = 0.0f;
   }
+#if defined(__wasm_simd128__)
+  fma_var_sums_simd(input, n, c, mean, var_sum);
+#else
   for (std::int64_t row = 0; row < n; ++row) {
     const float* x = input + row * c;
     for (std::int64_t ch = 0; ch < c; ++ch) {
@@ -160,6 +165,7 @@ BNLAB_FMA_CLONES void stats_per_pixel(const float* __restrict input, std::int64_
       var_sum[ch] = std::fma(d, d, var_sum[ch]);
     }
   }
+#endif
 }
 
 // y = fma(x, alpha, beta) per channel.
@@ -171,7 +177,11 @@ BNLAB_FMA_CLONES void normalize_planes(const float* __restrict input, const Shap
     for (std::int64_t row = 0; row < shape.n; ++row) {
       const float* x = input + row * shape.c;
       float* y = output + row * shape.c;
+#if defined(__wasm_simd128__)
+      fma_lanes_simd(x, alpha, beta, y, shape.c);
+#else
       for (std::int64_t ch = 0; ch < shape.c; ++ch) y[ch] = std::fma(x[ch], alpha[ch], beta[ch]);
+#endif
     }
     return;
   }
@@ -179,7 +189,11 @@ BNLAB_FMA_CLONES void normalize_planes(const float* __restrict input, const Shap
     for (std::int64_t ch = 0; ch < shape.c; ++ch) {
       const std::int64_t base = (b * shape.c + ch) * hw;
       const float a = alpha[ch], bb = beta[ch];
+#if defined(__wasm_simd128__)
+      fma_scale_shift_simd(input + base, a, bb, output + base, hw);
+#else
       for (std::int64_t i = 0; i < hw; ++i) output[base + i] = std::fma(input[base + i], a, bb);
+#endif
     }
   }
 }

@@ -17,18 +17,6 @@ int ceil_log2(std::int64_t x) {
   return bits;
 }
 
-std::uint64_t bits_of(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
-
-double double_of(std::uint64_t u) {
-  double d;
-  std::memcpy(&d, &u, sizeof d);
-  return d;
-}
-
 // CascadeLanes with a fixed lane count on the stack: one row's sum is taken
 // thousands of times a step, too often to allocate its levels each time.
 template <int N>
@@ -137,31 +125,6 @@ float torch_vector_row_sum(const float* x, std::int64_t n) {
 float torch_sum(const float* x, std::int64_t n) {
   const float row = n >= kVectorWidth ? torch_vector_row_sum(x, n) : torch_row_sum(x, n);
   return 0.0f + row;
-}
-
-double fma_by_odd_rounding(double a, double b, double c) {
-  // a*b = uh + ul exactly (Veltkamp splitting, Dekker's product).
-  constexpr double kSplitter = 134217729.0;  // 2^27 + 1
-  const double uh = a * b;
-  double t = kSplitter * a;
-  const double ah = t - (t - a), al = a - ah;
-  t = kSplitter * b;
-  const double bh = t - (t - b), bl = b - bh;
-  const double ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl;
-  // c + uh = th + tl exactly (2Sum).
-  const double th = c + uh;
-  const double tb = th - c;
-  const double tl = (c - (th - tb)) + (uh - tb);
-  // v = tl + ul rounded to odd: the rounded-to-nearest sum, moved to its odd
-  // neighbour on the side of the exact sum when inexact and even.
-  double v = tl + ul;
-  const double vb = v - tl;
-  const double err = (tl - (v - vb)) + (ul - vb);
-  // Without branches, so that loops over channels stay vectorisable.
-  const std::uint64_t u = bits_of(v);
-  const std::uint64_t move = static_cast<std::uint64_t>(err != 0.0) & ~u & 1;
-  const std::uint64_t step = ((err > 0) == (v > 0)) ? 1 : ~std::uint64_t{0};
-  return th + double_of(u + move * step);
 }
 
 }  // namespace bnlab
