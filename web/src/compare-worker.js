@@ -84,3 +84,10 @@ export function runCompare(M, config) {
     run.delete();
   }
 }
+
+// The worker's `compare` request: {base: A's config, overrides: B's fields}
+// -> {resolved, run} (run: B's trace and text, when any of B is left).
+export function compareRequest(M, { base, overrides }) {
+  const resolved = resolveCompare(M, base, overrides);
+  return { resolved, run: resolved?.ok ? runCompare(M, resolved.config) : null };
+}

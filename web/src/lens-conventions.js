@@ -6,6 +6,7 @@ import { kerasMomentum, windowOf, halfLifeOf, kerasCode, flaxCode } from "./fram
 import { linkQuery } from "./link.js";
 import { copyText } from "./share.js";
 import { el, rerun } from "./lens-dom.js";
+import { headRow, bodyRow } from "./lens-step-table.js";
 
 // docs/frameworks.md, row by row: each framework's rule read from its source.
 const RULES = [
@@ -84,28 +85,20 @@ export function conventionsLens({ body, state }) {
   const code = el("pre", { className: "code", tabIndex: 0 });
   const copyKeras = el("button", { type: "button", className: "button" }, "Copy as Keras code");
   const copyFlax = el("button", { type: "button", className: "button" }, "Copy as Flax code");
-  const head = el(
-    "tr",
-    {},
-    COLUMNS.map((t) => el("th", { scope: "col" }, t)),
-  );
   const rules = el(
     "table",
     { className: "lens-table rules" },
     el("caption", {}, "b: the batch's mean; the variance is blended the same way."),
-    el("thead", {}, head),
+    el("thead", {}, headRow(COLUMNS)),
     el(
       "tbody",
       {},
       RULES.map((r) =>
-        el(
-          "tr",
-          {},
-          el("th", { scope: "row" }, r[0]),
-          // data-label: the column's name, shown beside each value on a phone.
+        // data-label: the column's name, shown beside each value on a phone.
+        bodyRow(r[0], [
           ...r.slice(1, 4).map((t, i) => el("td", { "data-label": COLUMNS[i + 1] }, t)),
           el("td", { "data-label": COLUMNS[4] }, el("code", {}, r[4])),
-        ),
+        ]),
       ),
     ),
   );

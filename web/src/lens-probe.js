@@ -1,55 +1,16 @@
 // The eval-mode probe lens: one fixed batch (its own seed) normalised at every
 // step in eval mode (running statistics, bit for bit PyTorch's eval forward)
-// against train mode (its own batch statistics); charts of the eval output's
-// per-channel mean and std over the steps, the words beside them, and a table
-// of the numbers at any step (round-trip digits, for tests and the curious).
+// against train mode (its own batch statistics): the lens's DOM, charts of the
+// eval output's per-channel mean and std over the steps, the words beside them,
+// and a table of the numbers at any step (the numbers: probe-fold.js).
 import { StepSeries, lensChart, refreshChart } from "./lens-series.js";
 import { parseProbeSeed } from "./probe-seed.js";
 import { statText, countText } from "./format.js";
-import { el, valueCell, rerun } from "./lens-dom.js";
+import { el, rerun } from "./lens-dom.js";
+import { probeAt, probeRows, foldProbe, probePytorchCode } from "./probe-fold.js";
+import { stepTable } from "./lens-step-table.js";
 
 const NAMES = ["evalMean", "evalStd"];
-
-// The probe's values after `step` (0: before the first) for the first `limit`
-// channels, from the run's chunks (or the start reply for step 0); null when
-// not recorded.
-export function probeAt(state, step, limit = 64) {
-  const probe = state.probe;
-  if (!probe) return null;
-  const C = state.store?.channels ?? 0;
-  const K = Math.min(C, limit);
-  if (step === 0) {
-    return {
-      mean: Array.from(probe.evalMean.subarray(0, K)),
-      std: Array.from(probe.evalStd.subarray(0, K)),
-    };
-  }
-  for (const chunk of state.store?.chunks ?? []) {
-    const i = step - chunk.firstStep;
-    if (i < 0 || i >= chunk.steps || !chunk.probeMean) continue;
-    return {
-      mean: Array.from(chunk.probeMean.subarray(i * C, i * C + K)),
-      std: Array.from(chunk.probeStd.subarray(i * C, i * C + K)),
-    };
-  }
-  return null;
-}
-
-function pytorchCode(seed) {
-  return [
-    "# once, beside the model: its own generator, so the run's draws are untouched",
-    `probe = torch.randn(N, C, H, W, generator=torch.Generator().manual_seed(${seed}))`,
-    "# after each step of the loop:",
-    "with torch.no_grad():",
-    "    was_training = model.training",
-    "    model.eval()                       # running_mean / running_var",
-    "    out = model(probe)",
-    "    model.train(was_training)",
-    "    out.mean(dim=(0, 2, 3)), out.std(dim=(0, 2, 3))",
-    "# the reference: train mode, the probe's own batch statistics, nothing kept",
-    "F.batch_norm(probe, None, None, model.weight, model.bias, training=True, eps=model.eps)",
-  ].join("\n");
-}
 
 export function probeLens({ body, state }) {
   body.classList.add("lens-wide");
@@ -72,16 +33,20 @@ export function probeLens({ body, state }) {
   });
   const words = el("div", { className: "lens-words", "aria-live": "off" });
   const channelKey = el("span", { className: "k" });
-  const stepInput = el("input", {
-    id: "probe-step",
-    type: "number",
-    min: "0",
-    step: "1",
-    inputmode: "numeric",
-    "data-testid": "probe-step",
+  const numbers = stepTable({
+    id: "probe",
+    first: 0,
+    columns: [
+      { title: "eval mean", testid: "probe-eval-mean", value: (r) => r.evalMean },
+      { title: "eval std", testid: "probe-eval-std", value: (r) => r.evalStd },
+      { title: "train mean", testid: "probe-train-mean", value: (r) => r.trainMean },
+      { title: "train std", testid: "probe-train-std", value: (r) => r.trainStd },
+    ],
+    rowsAt: (step) => probeRows(state.probe, state.store, step),
+    note: (step, done) =>
+      `After step ${step}${step === done ? " (the last one run)" : ""}: every digit, as the module computed it.`,
+    empty: "Not recorded for this run.",
   });
-  const table = el("table", { className: "lens-table", "data-testid": "probe-table" });
-  const tableNote = el("p", { className: "hint", "data-testid": "probe-table-step" });
   const code = el("pre", { className: "code", tabIndex: 0 });
   body.append(
     el(
@@ -131,19 +96,7 @@ export function probeLens({ body, state }) {
         ),
       ),
     ),
-    el(
-      "details",
-      { className: "lens-numbers" },
-      el("summary", {}, "The numbers at a step"),
-      el(
-        "div",
-        { className: "field lens-inline" },
-        el("label", { htmlFor: "probe-step" }, "Step (empty: the last one)"),
-        stepInput,
-      ),
-      tableNote,
-      el("div", { className: "table-scroll", tabIndex: 0 }, table),
-    ),
+    numbers.element,
   );
 
   let charts = null;
@@ -218,19 +171,16 @@ export function probeLens({ body, state }) {
   function fold() {
     const store = state.store;
     if (!series || !store) return;
-    const C = store.channels;
-    for (; seen < store.chunks.length; seen++) {
-      const chunk = store.chunks[seen];
-      if (!chunk.probeMean) continue;
-      for (let i = 0; i < chunk.steps; i++) {
-        const step = chunk.firstStep + i;
-        for (let c = 0; c < shown; c++) {
-          series.add("evalMean", c, step, chunk.probeMean[i * C + c]);
-          series.add("evalStd", c, step, chunk.probeStd[i * C + c]);
-        }
-        series.endStep(step);
-      }
-    }
+    seen = foldProbe(
+      store,
+      seen,
+      shown,
+      (step, c, mean, std) => {
+        series.add("evalMean", c, step, mean);
+        series.add("evalStd", c, step, std);
+      },
+      (step) => series.endStep(step),
+    );
     refreshChart(charts?.mean, series);
     refreshChart(charts?.std, series);
   }
@@ -239,7 +189,7 @@ export function probeLens({ body, state }) {
     const c = state.config;
     if (!c) return;
     const done = state.store?.stepsDone ?? 0;
-    const now = probeAt(state, done);
+    const now = probeAt(state.probe, state.store, done);
     const p = state.probe;
     const n = c.batch * c.height * c.width;
     const parts = [
@@ -302,46 +252,11 @@ export function probeLens({ body, state }) {
     words.replaceChildren(...parts);
   }
 
-  function renderTable() {
-    const done = state.store?.stepsDone ?? 0;
-    stepInput.max = String(done);
-    const asked = stepInput.value.trim() === "" ? done : Number(stepInput.value);
-    const step = Number.isInteger(asked) && asked >= 0 && asked <= done ? asked : done;
-    const now = probeAt(state, step);
-    const p = state.probe;
-    tableNote.textContent = now
-      ? `After step ${step}${step === done ? " (the last one run)" : ""}: every digit, as the module computed it.`
-      : "Not recorded for this run.";
-    tableNote.dataset.step = now ? String(step) : "";
-    const head = el(
-      "tr",
-      {},
-      ["channel", "eval mean", "eval std", "train mean", "train std"].map((t) =>
-        el("th", { scope: "col" }, t),
-      ),
-    );
-    const rows = now
-      ? now.mean.map((_, c) =>
-          el(
-            "tr",
-            {},
-            el("th", { scope: "row" }, String(c)),
-            valueCell(now.mean[c], `probe-eval-mean-${c}`),
-            valueCell(now.std[c], `probe-eval-std-${c}`),
-            valueCell(p.trainMean?.[c], `probe-train-mean-${c}`),
-            valueCell(p.trainStd?.[c], `probe-train-std-${c}`),
-          ),
-        )
-      : [];
-    table.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
-  }
-
   function render() {
     renderWords();
-    renderTable();
+    numbers.render(state.store?.stepsDone ?? 0);
   }
 
-  stepInput.addEventListener("input", renderTable);
   seedInput.addEventListener("change", () => {
     const parsed = parseProbeSeed(seedInput.value);
     seedError.hidden = parsed.ok;
@@ -355,7 +270,7 @@ export function probeLens({ body, state }) {
   return {
     config() {
       seedInput.value = state.page["probe-seed"];
-      code.textContent = pytorchCode(state.page["probe-seed"]);
+      code.textContent = probePytorchCode(state.page["probe-seed"]);
       setup();
       render();
     },

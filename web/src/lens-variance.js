@@ -5,9 +5,11 @@
 import { StepSeries, lensChart, refreshChart } from "./lens-series.js";
 import { besselFactor, blendVariance } from "./batch-variance.js";
 import { statText, countText } from "./format.js";
-import { el, valueCell } from "./lens-dom.js";
+import { el } from "./lens-dom.js";
+import { stepTable } from "./lens-step-table.js";
 
 const NAMES = ["biased", "unbiased", "running", "whatIf"];
+const TABLE_CHANNELS = 64;
 const LABELS = {
   biased: "batch variance, biased (÷ n): normalises the batch",
   unbiased: "batch variance, unbiased (÷ (n − 1)): goes into running_var",
@@ -97,16 +99,21 @@ export function varianceLens({ body, state }) {
   });
   const channelSelect = el("select", { id: "variance-channel" });
   const words = el("div", { className: "lens-words" });
-  const stepInput = el("input", {
-    id: "variance-step",
-    type: "number",
-    min: "1",
-    step: "1",
-    inputmode: "numeric",
-    "data-testid": "variance-step",
+  const numbers = stepTable({
+    id: "variance",
+    first: 1,
+    columns: [
+      { title: "biased s²", testid: "variance-biased", value: (v) => v.biased },
+      { title: "unbiased u²", testid: "variance-unbiased", value: (v) => v.unbiased },
+      { title: "u² / s²", testid: "variance-ratio", value: (v) => v.unbiased / v.biased },
+      { title: "running_var", testid: "variance-running", value: (v) => v.running },
+      { title: "what-if (not PyTorch)", testid: "variance-whatif", value: (v) => v.whatIf },
+    ],
+    rowsAt: (step) => (fold?.steps ? fold.at(state.store.chunks, step, TABLE_CHANNELS) : null),
+    note: (step) =>
+      `Batch of step ${step}: every digit, as the module computed it (float32 values).`,
+    empty: "No batch yet.",
   });
-  const table = el("table", { className: "lens-table", "data-testid": "variance-table" });
-  const tableNote = el("p", { className: "hint", "data-testid": "variance-table-step" });
   // Key swatches coloured like their lines once the chart knows the theme.
   const swatches = {};
   const key = (name, dashed) =>
@@ -141,26 +148,13 @@ export function varianceLens({ body, state }) {
       ),
       el("div", { className: "lens-text" }, words),
     ),
-    el(
-      "details",
-      { className: "lens-numbers" },
-      el("summary", {}, "The numbers at a step"),
-      el(
-        "div",
-        { className: "field lens-inline" },
-        el("label", { htmlFor: "variance-step" }, "Step (empty: the last one)"),
-        stepInput,
-      ),
-      tableNote,
-      el("div", { className: "table-scroll", tabIndex: 0 }, table),
-    ),
+    numbers.element,
   );
 
   let chart = null;
   let series = null;
   let fold = null;
   let channel = 0;
-  const TABLE_CHANNELS = 64;
 
   function setup() {
     chart?.destroy();
@@ -247,46 +241,9 @@ export function varianceLens({ body, state }) {
     words.replaceChildren(...parts);
   }
 
-  function renderTable() {
-    const done = fold?.steps ?? 0;
-    stepInput.max = String(done);
-    const asked = stepInput.value.trim() === "" ? done : Number(stepInput.value);
-    const step = Number.isInteger(asked) && asked >= 1 && asked <= done ? asked : done;
-    const at = done > 0 ? fold.at(state.store.chunks, step, TABLE_CHANNELS) : null;
-    tableNote.textContent = at
-      ? `Batch of step ${step}: every digit, as the module computed it (float32 values).`
-      : "No batch yet.";
-    tableNote.dataset.step = at ? String(step) : "";
-    const head = el(
-      "tr",
-      {},
-      [
-        "channel",
-        "biased s²",
-        "unbiased u²",
-        "u² / s²",
-        "running_var",
-        "what-if (not PyTorch)",
-      ].map((t) => el("th", { scope: "col" }, t)),
-    );
-    const body = (at ?? []).map((v, c) =>
-      el(
-        "tr",
-        {},
-        el("th", { scope: "row" }, String(c)),
-        valueCell(v.biased, `variance-biased-${c}`),
-        valueCell(v.unbiased, `variance-unbiased-${c}`),
-        valueCell(v.unbiased / v.biased, `variance-ratio-${c}`),
-        valueCell(v.running, `variance-running-${c}`),
-        valueCell(v.whatIf, `variance-whatif-${c}`),
-      ),
-    );
-    table.replaceChildren(el("thead", {}, head), el("tbody", {}, body));
-  }
-
   function render() {
     renderWords();
-    renderTable();
+    numbers.render(fold?.steps ?? 0);
   }
 
   channelSelect.addEventListener("change", () => {
@@ -295,7 +252,6 @@ export function varianceLens({ body, state }) {
     refreshChart(chart, series);
     renderWords();
   });
-  stepInput.addEventListener("input", renderTable);
 
   return {
     config() {

@@ -22,6 +22,7 @@ import {
   shownValue,
   setConfigFields,
 } from "./link.js";
+import { fallbackMessages, pytorchNotice, LINK_NOTICE_TITLE } from "./link-notices.js";
 import { LessonPanel } from "./lesson-panel.js";
 import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view.js";
 import { stepsPerSecond } from "./playback.js";
@@ -250,19 +251,6 @@ document.addEventListener(RERUN_EVENT, (event) => {
     .catch(reportError);
 });
 
-// What the link asked for and what runs instead, one line per field.
-function fallbackMessages(notices, problems) {
-  return [
-    ...problems.map((p) => `“${p.field}” = “${p.value}”: ${p.message}. Ignored.`),
-    // The grammar's notice says what was used instead ("; using 20", "reduced from ... to ...").
-    ...notices.map((n) => `“${shownValue(n.field)}”: ${n.message}.`),
-    // PyTorch's own words where PyTorch itself would refuse the config.
-    ...notices
-      .filter((n) => n.pytorchError)
-      .map((n) => `What PyTorch would raise for “${n.field}” as given: ${n.pytorchError}`),
-  ];
-}
-
 async function boot() {
   initNotices();
   if (state.page.embed) setupEmbed();
@@ -289,18 +277,14 @@ async function boot() {
   form.fill(state.config);
   // The link's lens in view (the full page: an embed shows its panels only).
   if (state.page.lens && !state.page.embed) lenses.open(state.page.lens, { scroll: true });
-  const pytorch = reply.notices.find((n) => n.pytorchError);
-  state.pytorchNotice = pytorch
-    ? { field: pytorch.field, asked: shownValue(link.configText[pytorch.field] ?? "") }
-    : null;
+  state.pytorchNotice = pytorchNotice(reply.notices, link.configText);
   lenses.notify("notices");
   const messages = [
     ...fallbackMessages(reply.notices, link.problems),
     ...(state.compareNotices ?? []),
   ];
-  const title = "Some settings in the link could not be used as given:";
-  if (messages.length && !stories.holdNotices(title, messages)) {
-    showNotices(title, messages);
+  if (messages.length && !stories.holdNotices(LINK_NOTICE_TITLE, messages)) {
+    showNotices(LINK_NOTICE_TITLE, messages);
     // An author testing an embed looks at the console too.
     if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
   }

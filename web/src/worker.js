@@ -5,7 +5,10 @@
 // transferred, and {type: "finished", runId, ...}. A WebAssembly trap is
 // reported as {type: "crash", message}; the page then replaces this worker.
 import createBatchNormLab from "virtual:batchnorm-lab-factory";
-import { resolveCompare, runCompare } from "./compare-worker.js";
+import { resolveCompare, compareRequest } from "./compare-worker.js";
+import { chunkMessage } from "./worker-chunk.js";
+import { seedsRequest } from "./worker-seeds.js";
+import { finalStatsRequest, verifyScriptRequest } from "./worker-final.js";
 
 let modulePromise = null;
 let M = null;
@@ -17,8 +20,6 @@ let timer = null;
 let speed = Infinity; // steps per second
 let lastTick = 0;
 let credit = 0;
-// finalStats repeats a run only up to this many input values (a second or so).
-const FINAL_STATS_LIMIT = 20000000;
 
 function loadModule() {
   if (!modulePromise) {
@@ -57,43 +58,14 @@ function setBusy(value) {
 // Runs up to `count` steps and posts them as one chunk.
 function runSteps(count) {
   const chunk = experiment.runChunk(count);
-  const buffers = [
-    chunk.runningMean.buffer,
-    chunk.runningVar.buffer,
-    chunk.manualMean.buffer,
-    chunk.manualVar.buffer,
-    chunk.batchMean.buffer,
-    chunk.batchVar.buffer,
-    chunk.batchVarUnbiased.buffer,
-    chunk.numBatchesTracked.buffer,
-  ];
-  // The eval-mode probe's per-channel mean and std (Float64Array), while probing.
-  if (chunk.probeMean) buffers.push(chunk.probeMean.buffer, chunk.probeStd.buffer);
   const done = experiment.finished();
-  self.postMessage(
-    {
-      type: "chunk",
-      runId,
-      firstStep: chunk.firstStep,
-      steps: chunk.steps,
-      runningMean: chunk.runningMean,
-      runningVar: chunk.runningVar,
-      manualMean: chunk.manualMean,
-      manualVar: chunk.manualVar,
-      // For the step inspector: the batch statistics of each step (NaN after a
-      // freeze) and num_batches_tracked after it.
-      batchMean: chunk.batchMean,
-      batchVar: chunk.batchVar,
-      batchVarUnbiased: chunk.batchVarUnbiased,
-      numBatchesTracked: chunk.numBatchesTracked,
-      probeMean: chunk.probeMean,
-      probeStd: chunk.probeStd,
-      stepsDone: experiment.stepsDone(),
-      totalSteps: experiment.totalSteps(),
-      articleOutput: experiment.articleOutput(),
-    },
-    buffers,
-  );
+  const { message, buffers } = chunkMessage(chunk, {
+    runId,
+    stepsDone: experiment.stepsDone(),
+    totalSteps: experiment.totalSteps(),
+    articleOutput: experiment.articleOutput(),
+  });
+  self.postMessage(message, buffers);
   if (done && !finished) {
     finished = true;
     finish();
@@ -275,51 +247,14 @@ const handlers = {
     const { runningMean, runningVar, numBatchesTracked, text } = r;
     return { batches: r.batches, runningMean, runningVar, numBatchesTracked, text };
   },
-  // The final running statistics of another config, run to its end apart from
-  // the run shown (what the same run would end at without a freeze, say).
-  finalStats({ fields }) {
-    const created = M.createExperiment(fields);
-    if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join(" ") };
-    const other = created.experiment;
-    try {
-      const c = M.parseConfig(fields).config;
-      if (c.steps * c.batch * c.channels * c.height * c.width > FINAL_STATS_LIMIT)
-        return { ok: false, message: "too large a run to repeat here" };
-      let last = null;
-      while (!other.finished()) last = other.runChunk(4096);
-      if (!last) return { ok: false, message: "no steps to run" };
-      const C = other.channels();
-      const from = (last.steps - 1) * C;
-      return {
-        runningMean: last.runningMean.slice(from, from + C),
-        runningVar: last.runningVar.slice(from, from + C),
-      };
-    } finally {
-      other.delete();
-    }
-  },
-  // The Python script that checks a config's final numbers in PyTorch bit for
-  // bit (bnlab --verify-script's bytes; it runs the config to its end apart from
-  // the run shown): {text} or {ok: false, message}.
-  verifyScript({ fields }) {
-    const r = M.verifyScript(fields);
-    if (r.ok) return { text: r.text };
-    return { ok: false, message: r.errors.map((e) => e.pytorchError ?? e.message).join(" ") };
-  },
-  // The Monte Carlo lens's pool: `bnlab --seeds FROM:COUNT --json` with the
-  // config's flags, by the module's CLI (its bytes, one line per seed):
-  // {lines} or {ok: false, message}.
-  seeds({ flags, from, count }) {
-    const r = M.runCli([...flags, "--seeds", `${from}:${count}`, "--json"]);
-    if (r.exitCode !== 0) return { ok: false, message: r.err.trim() };
-    return { lines: r.out.split("\n").filter((line) => line !== "") };
-  },
-  // Run B of a comparison: {base: A's config, overrides: B's fields} ->
-  // {resolved, run} (run: B's trace and text, when any of B is left).
-  compare({ base, overrides }) {
-    const resolved = resolveCompare(M, base, overrides);
-    return { resolved, run: resolved?.ok ? runCompare(M, resolved.config) : null };
-  },
+  // Another config run to its end apart from the run shown (worker-final.js):
+  // its final running statistics, and the script that checks it in PyTorch.
+  finalStats: (msg) => finalStatsRequest(M, msg),
+  verifyScript: (msg) => verifyScriptRequest(M, msg),
+  // The Monte Carlo lens's pool (worker-seeds.js).
+  seeds: (msg) => seedsRequest(M, msg),
+  // Run B of a comparison (compare-worker.js).
+  compare: (msg) => compareRequest(M, msg),
   // The CLI's --json summary of the run so far (null without a run).
   summary() {
     return { summaryJson: experiment ? experiment.summaryJson() : null };
