@@ -1,37 +1,19 @@
 // axe-core on the page in light and dark, wide and narrow, embedded and with
 // messages; keyboard use; screenshots saved to tests/browser/screenshots/ for
 // review.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { setup, openPage, waitFinished, assertClean, screenshot } from "./helpers.mjs";
+import {
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
+  openPage,
+  waitFinished,
+  assertClean,
+  screenshot,
+} from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
-
-async function axe(page) {
-  // Evaluated through the DevTools protocol: an inline <script> would be
-  // refused by the page's Content Security Policy.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-    );
-}
+const env = fileEnv();
 
 const views = [
   { name: "default", query: "" },
@@ -51,11 +33,13 @@ for (const view of views) {
         await page.waitForTimeout(100);
         await screenshot(page, `${view.name}-${width}-${colorScheme}`);
         // Nothing sticks out sideways at 360 px: the page does not scroll horizontally.
-        const overflow = await page.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        );
+        const overflow = await sidewaysOverflow(page);
         assert.ok(overflow <= 0, `horizontal overflow of ${overflow} px`);
-        assert.deepEqual(await axe(page), [], "serious or critical accessibility findings");
+        assert.deepEqual(
+          await axeViolations(page, { serious: true }),
+          [],
+          "serious or critical accessibility findings",
+        );
         assertClean(assert, log);
         await context.close();
       });

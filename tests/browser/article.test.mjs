@@ -1,11 +1,11 @@
 // The numbers: the default page shows the article's output, linked configs
 // show what real PyTorch printed for them (tests/fixtures/experiments.json,
 // made by running the article's script), over http and from the single file.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import {
-  setup,
+  fileEnv,
   openPage,
   waitFinished,
   articleText,
@@ -15,13 +15,7 @@ import {
   ARTICLE_QUERY,
 } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const cases = fixtures().cases;
 const byName = (name) => {

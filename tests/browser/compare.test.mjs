@@ -5,14 +5,14 @@
 // which opens to the same B; the inspector's arrows still move the step; the
 // copied two-run PyTorch script prints CLI(A) then CLI(B); axe; screenshots at
 // 1280 and 360 px, light and dark.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import {
-  setup,
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
   openPage,
   waitFinished,
   articleText,
@@ -21,16 +21,7 @@ import {
   screenshotDir,
 } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 // The Node CLI's stdout for link fields (B's: A's with the b. fields on top).
 function cli(fields) {
@@ -194,19 +185,10 @@ for (const width of [1280, 360]) {
       await page.locator("#charts").screenshot({
         path: join(screenshotDir, `compare-${width}-${colorScheme}.png`),
       });
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
+      const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
-      await page.evaluate(axeSource);
       for (const target of ["#compare", "#compare-legend"]) {
-        const result = await page.evaluate(
-          (t) => window.axe.run(t, { resultTypes: ["violations"] }),
-          target,
-        );
-        const found = result.violations.map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`,
-        );
+        const found = await axeViolations(page, { scope: target });
         assert.deepEqual(found, [], `accessibility findings in ${target}`);
       }
       assertClean(assert, log);

@@ -1,9 +1,9 @@
 // Embeds in an author's page: the <batchnorm-lab> element (dist/embed.js) in a
 // host page that has a strict Content Security Policy, a sandboxed iframe
 // without same-origin, heights posted by the page against the frame's size.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, assertClean, screenshot } from "./helpers.mjs";
+import { fileEnv, openPage, assertClean, screenshot } from "./helpers.mjs";
 
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
@@ -16,13 +16,7 @@ article { max-width: 720px; margin: 0 auto; padding: 24px 16px; }
 h1 { font-size: 1.8em; line-height: 1.2; }
 batchnorm-lab, iframe { margin: 1.2em 0; }`;
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 // A host page on the server's origin, sent with the strict policy. It records
 // every policy violation and every height message it gets.

@@ -3,7 +3,9 @@
 // and a page wrapper that records console errors, page errors, CSP
 // violations, dialogs and every request that leaves the page's origin.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve, dirname } from "node:path";
+import { before, after } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
@@ -52,6 +54,49 @@ export async function setup() {
       await server.close();
     },
   };
+}
+
+// The browser and server of a test file, started before its tests and closed
+// after them: env.base, env.browser, ... are there once the tests run. Each
+// file has its own (a server on a free port), so files can run side by side.
+export function fileEnv() {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await setup());
+  });
+  after(async () => {
+    await env.close?.();
+  });
+  return env;
+}
+
+// axe-core's accessibility violations on the page, one line each: in `scope`
+// (a selector) or the whole document; `serious`: only the serious and critical
+// ones. Evaluated through the DevTools protocol: an inline <script> would be
+// refused by the page's Content Security Policy.
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
+export async function axeViolations(page, { scope = null, serious = false } = {}) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(
+    (s) => window.axe.run(s ?? document, { resultTypes: ["violations"] }),
+    scope,
+  );
+  return result.violations
+    .filter((v) => !serious || v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+}
+
+// How far the page scrolls sideways, in px (0 or less: nothing sticks out).
+export function sidewaysOverflow(page) {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
 }
 
 // A fresh context and page with everything recorded in `log`.

@@ -2,17 +2,11 @@
 // each, no page error, no dialog, no request off the origin, nothing from the
 // URL in the DOM as an element or attribute, and a run going (or done) with
 // the config the link was resolved to, any replaced field named in a notice.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, openLinks, waitFinished } from "./helpers.mjs";
+import { fileEnv, openPage, openLinks, waitFinished } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 // 24 random links keep `npm test` short; tests/exhaustive/ (CI) opens 300, and
 // BNLAB_HOSTILE_LINKS=1000 runs issue 12's campaign.

@@ -4,13 +4,14 @@
 // hovering and clicking a chart pick a step, bad or out-of-range steps fall
 // back with a message; axe on the panel; screenshots at 1280 and 360, light
 // and dark, in tests/browser/screenshots/.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import {
-  setup,
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
   openPage,
   waitFinished,
   assertClean,
@@ -19,17 +20,9 @@ import {
   repo,
 } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const { cases } = JSON.parse(readFileSync(join(repo, "tests/fixtures/inspector.json"), "utf8"));
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const DEFAULTS = { shift: 0, scale: 1 };
 
@@ -207,17 +200,9 @@ for (const width of [1280, 360]) {
       await page
         .locator("#inspector")
         .screenshot({ path: join(screenshotDir, `inspector-${width}-${colorScheme}.png`) });
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
+      const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `horizontal overflow of ${overflow} px`);
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(() =>
-        window.axe.run("#inspector", { resultTypes: ["violations"] }),
-      );
-      const found = result.violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`,
-      );
+      const found = await axeViolations(page, { scope: "#inspector" });
       assert.deepEqual(found, [], "accessibility findings in the inspector");
       assertClean(assert, log);
       await context.close();

@@ -3,26 +3,26 @@
 // (tests/fixtures/scenarios.json for the probe, batch_variance.json for the
 // batch variances), the Keras-port preset link and the Keras/Flax code, and
 // axe plus screenshots at 1280 and 360 px, light and dark.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRequire } from "node:module";
-import { setup, openPage, waitFinished, assertClean, repo, screenshotDir } from "./helpers.mjs";
+import {
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
+  openPage,
+  waitFinished,
+  assertClean,
+  repo,
+  screenshotDir,
+} from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const load = (name) => JSON.parse(readFileSync(join(repo, "tests/fixtures", name), "utf8"));
 const scenarios = load("scenarios.json").cases;
 const variances = load("batch_variance.json").cases;
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 // A fixture config as a link: unset optional fields left out (their default).
 function configQuery(config) {
@@ -210,16 +210,6 @@ test("conventions lens: m beside 1 - m, the Keras-port link, Keras and Flax code
   await context.close();
 });
 
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 for (const width of [1280, 360]) {
   for (const colorScheme of ["light", "dark"]) {
     test(`lenses open by link: axe and screenshot, ${width} px, ${colorScheme}`, async () => {
@@ -236,11 +226,13 @@ for (const width of [1280, 360]) {
         const path = join(screenshotDir, `lens-${name}-${width}-${colorScheme}.png`);
         await page.locator(`#lens-${name}`).screenshot({ path });
       }
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
+      const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `horizontal overflow of ${overflow} px`);
-      assert.deepEqual(await axe(page), [], "serious or critical accessibility findings");
+      assert.deepEqual(
+        await axeViolations(page, { serious: true }),
+        [],
+        "serious or critical accessibility findings",
+      );
       assertClean(assert, log);
       await context.close();
     });

@@ -2,26 +2,26 @@
 // PyTorch (tests/fixtures/lenses.json, from generate_lens_fixtures.py) bit for
 // bit, the scenario fields in the form and the link, PyTorch's batch-of-one
 // error, axe, and screenshots at 1280 and 360 px, light and dark.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { setup, openPage, waitFinished, assertClean, screenshot, repo } from "./helpers.mjs";
+import {
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
+  openPage,
+  waitFinished,
+  assertClean,
+  screenshot,
+  repo,
+} from "./helpers.mjs";
 import { float32Text } from "../../web/src/exporters.js";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const cases = JSON.parse(readFileSync(join(repo, "tests/fixtures/lenses.json"), "utf8")).cases;
 const byName = (name) => cases.find((c) => c.name === name);
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const asText = (bitsList) =>
   bitsList.map((b) => float32Text(new Float32Array(new Uint32Array([b]).buffer)[0]));
@@ -37,16 +37,6 @@ function linkFor(config, extra) {
   return `?${q.toString().replace(/%2C/gi, ",")}`;
 }
 
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 // data-value of every cell whose data-cell starts with `prefix`, in channel order.
 function cells(page, prefix, channels) {
   return page.evaluate(
@@ -60,11 +50,13 @@ function cells(page, prefix, channels) {
 }
 
 async function checkLayout(page, name) {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
+  const overflow = await sidewaysOverflow(page);
   assert.ok(overflow <= 0, `${name}: horizontal overflow of ${overflow} px`);
-  assert.deepEqual(await axe(page), [], `${name}: serious or critical accessibility findings`);
+  assert.deepEqual(
+    await axeViolations(page, { serious: true }),
+    [],
+    `${name}: serious or critical accessibility findings`,
+  );
 }
 
 for (const name of [
@@ -322,7 +314,7 @@ test("an embed of one lens: panels=freezing shows it open and alone", async () =
   );
   assert.deepEqual(shown, ["freezing"]);
   assert.equal(await page.locator("#lens-freezing details").getAttribute("open"), "");
-  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(await axeViolations(page, { serious: true }), []);
   assertClean(assert, log);
   await context.close();
 });

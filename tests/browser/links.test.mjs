@@ -1,8 +1,8 @@
 // Embed mode, and links that are broken or hostile.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  setup,
+  fileEnv,
   openPage,
   waitFinished,
   articleText,
@@ -11,13 +11,7 @@ import {
   ARTICLE_QUERY,
 } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 test("embed=1: no visible h1, compact, and the height is posted to the parent", async () => {
   const c = fixtures().cases.find((x) => x.name === "momentum_0.5");

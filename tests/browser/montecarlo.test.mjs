@@ -4,24 +4,22 @@
 // bit; the histograms count K × channels values; nothing runs without mc= or
 // the button; Cancel stops the workers; axe; screenshots before and after a
 // run at 1280 and 360 px, light and dark.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { setup, openPage, assertClean, repo, screenshotDir } from "./helpers.mjs";
+import {
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
+  openPage,
+  assertClean,
+  repo,
+  screenshotDir,
+} from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const status = (page) => page.locator('[data-testid="mc-status"]').textContent();
 const doneCount = (page) =>
@@ -161,14 +159,7 @@ test("seeds lens: nothing runs without asking; Cancel stops the workers; axe", a
   await page.locator("#mc-k").fill("0");
   await page.getByRole("button", { name: "Run the seeds" }).click();
   assert.match(await page.locator("#e-mc-k").textContent(), /K must be an integer in \[1, 10000\]/);
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run("#lens-seeds", { resultTypes: ["violations"] }),
-  );
-  assert.deepEqual(
-    result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target).join(", ")}`),
-    [],
-  );
+  assert.deepEqual(await axeViolations(page, { scope: "#lens-seeds" }), []);
   assertClean(assert, log);
   await context.close();
 });
@@ -200,9 +191,7 @@ test("seeds lens: a bad mc= falls back to the button; screenshots before and aft
       await page.waitForTimeout(150);
       const path = join(screenshotDir, `seeds-${width}-${colorScheme}-${when}.png`);
       await lens.screenshot({ path });
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
+      const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `${width} px ${when}: horizontal overflow of ${overflow} px`);
     }
   };

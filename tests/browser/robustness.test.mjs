@@ -1,17 +1,11 @@
 // The page under the strict Content Security Policy, a worker that cannot
 // start, one that goes silent or hangs, and a few hundred hostile links.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, waitFinished, assertClean } from "./helpers.mjs";
+import { fileEnv, openPage, waitFinished, assertClean } from "./helpers.mjs";
 import { CSP } from "../../scripts/serve.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const status = (page) => page.evaluate(() => document.documentElement.dataset.status);
 

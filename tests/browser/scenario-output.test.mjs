@@ -3,21 +3,15 @@
 // that PyTorch runs (its stdout from scenario_experiment.py), opened as a link,
 // must print the same text byte for byte. `npm test` opens every eighth case
 // (BNLAB_SCENARIO_LINKS=all, set by tests/exhaustive/, opens all of them).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { setup, openLinks, articleText, repo } from "./helpers.mjs";
+import { fileEnv, openLinks, articleText, repo } from "./helpers.mjs";
 
 const { cases } = JSON.parse(readFileSync(join(repo, "tests/fixtures/scenarios.json"), "utf8"));
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 // The link for a fixture config: an unset optional field is left out, except
 // momentum=None, which the link writes as "none".

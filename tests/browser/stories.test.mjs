@@ -3,26 +3,26 @@
 // the CLI's --json (and PyTorch for the eval-mode probe), keyboard alone,
 // reduced motion, embed, leaving a story, a bad name, axe, and screenshots at
 // 1280 and 360 px, light and dark, before and after the reveal.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { setup, openPage, waitFinished, assertClean, screenshot, repo } from "./helpers.mjs";
+import {
+  fileEnv,
+  sidewaysOverflow,
+  axeViolations,
+  openPage,
+  waitFinished,
+  assertClean,
+  screenshot,
+  repo,
+} from "./helpers.mjs";
 import { STORIES, STORY_NAMES, storyConfigText, neighbours } from "../../web/src/story-table.js";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const PYTHON = "/usr/bin/python3";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const byName = (name) => STORIES.find((s) => s.name === name);
 
@@ -34,16 +34,6 @@ function cli(story) {
   });
   if (r.status !== 0) return { error: r.stderr.trim() };
   return { json: JSON.parse(r.stdout) };
-}
-
-async function axe(page) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ["violations"] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 async function open(url, options = {}) {
@@ -205,7 +195,11 @@ for (const story of STORIES) {
     for (const lens of story.lens)
       assert.equal(await page.isVisible(`#lens-${lens} .lens-body`), true);
     assert.match(page.url(), new RegExp(`story=${story.name}`));
-    assert.deepEqual(await axe(page), [], "axe after the reveal (light)");
+    assert.deepEqual(
+      await axeViolations(page, { serious: true }),
+      [],
+      "axe after the reveal (light)",
+    );
     assertClean(assert, log);
     await context.close();
   });
@@ -371,17 +365,22 @@ for (const width of [1280, 360]) {
           colorScheme,
           height: 900,
         });
-        const overflow = () =>
-          page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
+        const overflow = () => sidewaysOverflow(page);
         assert.ok((await overflow()) <= 0, "horizontal overflow before");
-        assert.deepEqual(await axe(page), [], `axe before (${colorScheme})`);
+        assert.deepEqual(
+          await axeViolations(page, { serious: true }),
+          [],
+          `axe before (${colorScheme})`,
+        );
         await screenshot(page, `story-${name}-${width}-${colorScheme}-before`);
         await predict(page, story);
         await reveal(page);
         assert.ok((await overflow()) <= 0, "horizontal overflow after");
-        assert.deepEqual(await axe(page), [], `axe after (${colorScheme})`);
+        assert.deepEqual(
+          await axeViolations(page, { serious: true }),
+          [],
+          `axe after (${colorScheme})`,
+        );
         await screenshot(page, `story-${name}-${width}-${colorScheme}-after`);
         assertClean(assert, log);
         await context.close();

@@ -2,24 +2,18 @@
 // config that runs (scenario fields included), the same bytes as
 // `bnlab --verify-script`, and where /usr/bin/python3 has torch the script runs
 // and prints "OK: bit-exact" (skipped, with the reason printed, where it does not).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setup, openPage, waitFinished, assertClean, repo, screenshot } from "./helpers.mjs";
+import { fileEnv, openPage, waitFinished, assertClean, repo, screenshot } from "./helpers.mjs";
 
 const python = "/usr/bin/python3";
 const nativeCli = join(repo, "build", "native", "bnlab");
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 function torchMissing() {
   if (!existsSync(python)) return `${python} does not exist`;

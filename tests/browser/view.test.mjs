@@ -1,17 +1,11 @@
 // The view link fields in the page: theme forcing, panels and their order,
 // controls, autoplay, speed (and skipping), frame-height, unknown fields;
 // the first visit's watchable run; channel focus; the distance chart.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, openPage, waitFinished, assertClean } from "./helpers.mjs";
+import { fileEnv, openPage, waitFinished, assertClean } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const visible = (page, selector) => page.locator(selector).first().isVisible();
 const bg = (page) =>

@@ -4,16 +4,14 @@
 // with the grammar's message; B run in the module prints the CLI's text; and
 // the two-run PyTorch script prints the CLI's text for A, then for B.
 import assert from "node:assert/strict";
-import { spawnSync, spawn } from "node:child_process";
 import { before, describe, test } from "node:test";
 
-import { loadLab } from "./lab.mjs";
+import { loadLab, needsTorch, python } from "./lab.mjs";
 import { readLink, linkQuery, setConfigFields } from "../../web/src/link.js";
 import { resolveCompare, runCompare, COMPARE_INPUT_LIMIT } from "../../web/src/compare-worker.js";
 import { pytorchPairCode } from "../../web/src/compare-export.js";
 import { differences, legendText, finalDifferences } from "../../web/src/compare-words.js";
 
-const PYTHON = "/usr/bin/python3";
 let lab;
 let names;
 before(async () => {
@@ -157,21 +155,6 @@ test("the legend and the words name what differs", () => {
   assert.equal(finalDifferences("not yet"), null);
 });
 
-const hasTorch = spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
-
-function python(script) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ["-"], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(script);
-  });
-}
-
 describe("the two-run PyTorch script prints CLI(A) then CLI(B)", () => {
   for (const search of [
     "?steps=300&b.momentum=none",
@@ -179,25 +162,18 @@ describe("the two-run PyTorch script prints CLI(A) then CLI(B)", () => {
     "?steps=150&shift=2&switch=100&shift2=0&b.shift=0&b.switch=never",
     "?steps=120&channels=5&height=2&b.seed=22&b.momentum=0.9",
   ]) {
-    test(
-      search,
-      {
-        skip:
-          !hasTorch && `PyTorch is not installed for ${PYTHON} (apt-get install -y python3-torch)`,
-      },
-      async () => {
-        const { a, b, link } = open(search);
-        assert.equal(b.ok, true);
-        const script = pytorchPairCode(a, b.config, `https://example.org/${search}`);
-        assert.match(script, /\ndef run_a\(\):\n/);
-        assert.match(script, /\nrun_a\(\)\nrun_b\(\)\n$/);
-        const cliA = lab.runCli(flagsOf(link.configText));
-        const cliB = lab.runCli(flagsOf({ ...link.configText, ...link.compareText }));
-        assert.notEqual(cliA.out, cliB.out);
-        const py = await python(script);
-        assert.equal(py.code, 0, py.err);
-        assert.equal(py.out, cliA.out + cliB.out);
-      },
-    );
+    test(search, { skip: needsTorch() }, async () => {
+      const { a, b, link } = open(search);
+      assert.equal(b.ok, true);
+      const script = pytorchPairCode(a, b.config, `https://example.org/${search}`);
+      assert.match(script, /\ndef run_a\(\):\n/);
+      assert.match(script, /\nrun_a\(\)\nrun_b\(\)\n$/);
+      const cliA = lab.runCli(flagsOf(link.configText));
+      const cliB = lab.runCli(flagsOf({ ...link.configText, ...link.compareText }));
+      assert.notEqual(cliA.out, cliB.out);
+      const py = await python(script);
+      assert.equal(py.code, 0, py.err);
+      assert.equal(py.out, cliA.out + cliB.out);
+    });
   }
 });

@@ -38,6 +38,7 @@ test("configFields lists the table in canonical order", () => {
     defaultText: "0.1",
     range: "a number in [0, 1], or none",
     absentWord: "none",
+    alwaysInLink: true,
   });
   assert.deepEqual(fields[10], {
     name: "switch",
@@ -45,7 +46,15 @@ test("configFields lists the table in canonical order", () => {
     defaultText: "never",
     range: "an integer in [0, 1000000], or never",
     absentWord: "never",
+    alwaysInLink: false,
   });
+  // The article's own fields are in every link (web/src/link.js), the rest only
+  // when they differ from their default.
+  assert.deepEqual(
+    fields.filter((f) => f.alwaysInLink).map((f) => f.name),
+    ["seed", "batch", "channels", "height", "width", "steps", "momentum", "eps"],
+  );
+  assert.ok(fields.every((f) => typeof f.alwaysInLink === "boolean"));
   assert.deepEqual(
     fields.map((f) => f.kind),
     [

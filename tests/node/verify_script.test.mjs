@@ -11,19 +11,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { fixture, loadLab, repoRoot } from "./lab.mjs";
+import { fixture, loadLab, repoRoot, PYTHON, torchMissing } from "./lab.mjs";
 
-const python = "/usr/bin/python3";
+const python = PYTHON;
 const runner = path.join(repoRoot, "tests", "tools", "run_verify_scripts.py");
 const nativeCli = path.join(repoRoot, "build", "native", "bnlab");
-
-function torchMissing() {
-  if (!existsSync(python)) return `${python} does not exist`;
-  const r = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
-  if (r.status !== 0)
-    return `${python} cannot import torch: ${(r.stderr || "").trim().split("\n").pop()}`;
-  return null;
-}
 
 // Fixture flags (["--batch", "8", ...]) as a config object.
 function configOf(flags) {

@@ -11,6 +11,7 @@ import {
   emaFloor,
   distanceRange,
 } from "../../web/src/distance.js";
+import { mulberry32 } from "./helpers.mjs";
 
 test("sampleSteps: every step while few, then geometric, always ending at the last", () => {
   assert.deepEqual(sampleSteps(0), []);
@@ -81,14 +82,9 @@ test("distanceSeries reads each sampled step of one channel across chunk boundar
 // unbiased variance with momentum m (or the cumulative average), manual
 // statistics of every value so far.
 function simulate({ momentum, n, steps, replicas, checkAt }) {
-  // mulberry32: integer arithmetic only, so no precision is lost on the way.
-  let seed = 987654321;
-  const uniform = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let z = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
-    return (((z ^ (z >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  // In (0, 1): never 0, whose log the normal draw would take.
+  const next = mulberry32(987654321);
+  const uniform = () => (next() + 0.5) / 4294967296;
   const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   const sums = checkAt.map(() => ({ runningMean: 0, runningVar: 0, manualMean: 0, manualVar: 0 }));
   for (let r = 0; r < replicas; r++) {

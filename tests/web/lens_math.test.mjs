@@ -11,22 +11,10 @@ import {
   kerasCode,
   flaxCode,
 } from "../../web/src/framework-code.js";
+import { checkSeedText } from "./helpers.mjs";
 
 test("probe-seed takes PyTorch's seed range as text and refuses the rest by name", () => {
-  assert.deepEqual(parseProbeSeed("18446744073709551615"), {
-    ok: true,
-    value: "18446744073709551615",
-  });
-  assert.deepEqual(parseProbeSeed(" -9223372036854775808 "), {
-    ok: true,
-    value: "-9223372036854775808",
-  });
-  assert.deepEqual(parseProbeSeed("+7"), { ok: true, value: "7" });
-  for (const bad of ["18446744073709551616", "-9223372036854775809", "1.5", "", "0x10", "abc"]) {
-    const r = parseProbeSeed(bad);
-    assert.equal(r.ok, false, bad);
-    assert.match(r.message, /^probe-seed must be an integer in \[/);
-  }
+  checkSeedText(parseProbeSeed, "probe-seed");
   assert.equal(PROBE_SEED_FIELD.write("0"), null, "the default stays out of links");
   assert.equal(PROBE_SEED_FIELD.write("5"), "5");
 });

@@ -32,6 +32,7 @@ import {
   expectedCounts,
 } from "../../web/src/mc-theory.js";
 import { percentileIn, seedVerdict, theoryWords } from "../../web/src/mc-words.js";
+import { mulberry32, checkSeedText } from "./helpers.mjs";
 
 test("mc= takes an integer in [1, 10000]; anything else names the field and range", () => {
   for (const [text, value] of [
@@ -53,20 +54,7 @@ test("mc= takes an integer in [1, 10000]; anything else names the field and rang
 });
 
 test("mc-from= takes PyTorch's seed range as text, 64-bit seeds exact", () => {
-  assert.deepEqual(parseMcFrom("18446744073709551615"), {
-    ok: true,
-    value: "18446744073709551615",
-  });
-  assert.deepEqual(parseMcFrom("-9223372036854775808"), {
-    ok: true,
-    value: "-9223372036854775808",
-  });
-  assert.deepEqual(parseMcFrom("+021"), { ok: true, value: "21" });
-  for (const text of ["18446744073709551616", "-9223372036854775809", "1e3", "x", ""]) {
-    const r = parseMcFrom(text);
-    assert.equal(r.ok, false);
-    assert.match(r.message, /^mc-from must be an integer in \[-9223372036854775808, /);
-  }
+  checkSeedText(parseMcFrom, "mc-from");
   assert.equal(MC_FROM_FIELD.write(null), null);
   assert.equal(MC_FROM_FIELD.write("5"), "5");
 });
@@ -105,14 +93,10 @@ test("the pool's size follows the cores, at most 8, at most one worker per job",
   assert.equal(jobSize(10, 2, 1e9), 1);
 });
 
-// mulberry32: a small seeded generator for the tests' own randomness.
+// A small seeded generator for the tests' own randomness, in [0, 1).
 function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 test("jobs finishing in any order give every seed once, in seed order", () => {
