@@ -56,6 +56,11 @@ constexpr FieldSpec optional_number_field(const char* name, std::optional<double
   return f;
 }
 
+constexpr FieldSpec in_every_link(FieldSpec f) {
+  f.always_in_link = true;
+  return f;
+}
+
 constexpr double kLargestFinite = std::numeric_limits<double>::max();
 
 // THE field table. A new field is a row here plus its ExperimentConfig member
@@ -63,20 +68,23 @@ constexpr double kLargestFinite = std::numeric_limits<double>::max();
 // all read this. Range texts must say what the bounds say: the grammar cases
 // (tests/fixtures/config_cases.json) try every bound and one past it.
 constexpr FieldSpec kFields[] = {
-    seed_field("seed", &C::seed, "21", "an integer in [-9223372036854775808, 18446744073709551615]",
-               "S"),
-    integer_field("batch", &C::batch, "20", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
-                  "N"),
-    integer_field("channels", &C::channels, "3", 1, kMaxElementsPerBatch,
-                  "an integer in [1, 16777216]", "C"),
-    integer_field("height", &C::height, "1", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
-                  "H"),
-    integer_field("width", &C::width, "1", 1, kMaxElementsPerBatch, "an integer in [1, 16777216]",
-                  "W"),
-    integer_field("steps", &C::steps, "2000", 0, kMaxSteps, "an integer in [0, 1000000]", "K"),
-    optional_number_field("momentum", &C::momentum, "0.1", 0, 1, "none",
-                          "a number in [0, 1], or none", "M|none"),
-    number_field("eps", &C::eps, "1e-5", 0, true, kLargestFinite, "a finite number > 0", "E"),
+    // The article's fields (the first eight): in every link.
+    in_every_link(seed_field("seed", &C::seed, "21",
+                             "an integer in [-9223372036854775808, 18446744073709551615]", "S")),
+    in_every_link(integer_field("batch", &C::batch, "20", 1, kMaxElementsPerBatch,
+                                "an integer in [1, 16777216]", "N")),
+    in_every_link(integer_field("channels", &C::channels, "3", 1, kMaxElementsPerBatch,
+                                "an integer in [1, 16777216]", "C")),
+    in_every_link(integer_field("height", &C::height, "1", 1, kMaxElementsPerBatch,
+                                "an integer in [1, 16777216]", "H")),
+    in_every_link(integer_field("width", &C::width, "1", 1, kMaxElementsPerBatch,
+                                "an integer in [1, 16777216]", "W")),
+    in_every_link(
+        integer_field("steps", &C::steps, "2000", 0, kMaxSteps, "an integer in [0, 1000000]", "K")),
+    in_every_link(optional_number_field("momentum", &C::momentum, "0.1", 0, 1, "none",
+                                        "a number in [0, 1], or none", "M|none")),
+    in_every_link(
+        number_field("eps", &C::eps, "1e-5", 0, true, kLargestFinite, "a finite number > 0", "E")),
     // The scenario of issue 9 (tests/fixtures/scenario_experiment.py).
     number_field("shift", &C::shift, "0", -1000, false, 1000, "a number in [-1000, 1000]", "A"),
     number_field("scale", &C::scale, "1", 0, false, 1000, "a number in [0, 1000]", "B"),

@@ -78,6 +78,9 @@ struct FieldSpec {
   double min_number = 0, max_number = 0;
   bool min_open = false;
   const char* absent_word = nullptr;
+  // The article's own fields: a link always writes them, so a shared link pins
+  // the run even if a default changes; the others only when not the default.
+  bool always_in_link = false;
   Seed ExperimentConfig::*seed = nullptr;
   std::int64_t ExperimentConfig::*integer = nullptr;
   std::optional<std::int64_t> ExperimentConfig::*optional_integer = nullptr;

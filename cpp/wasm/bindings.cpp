@@ -94,6 +94,7 @@ val config_fields() {
     item.set("defaultText", std::string(spec.default_text));
     item.set("range", std::string(spec.range));
     if (spec.absent_word != nullptr) item.set("absentWord", std::string(spec.absent_word));
+    item.set("alwaysInLink", spec.always_in_link);
     list.call<void>("push", item);
   }
   return list;

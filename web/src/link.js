@@ -31,30 +31,21 @@ export const PAGE_FIELDS = Object.freeze({
 });
 
 // Each optional config field's word for "unset" (momentum none, freeze never,
-// shift2 same, ...), from the grammar's field list, and the fields that are
-// unset by default (left out of links so the article's link stays short).
+// shift2 same, ...), from the grammar's field list, and its default text. The
+// fields the grammar marks alwaysInLink (the article's own) are always written,
+// so a shared link pins the run even if a default changes; another (shift,
+// freeze, ...) only when it differs from its default, so the article's link
+// stays short.
 const absentWords = new Map();
 const defaultTexts = new Map();
+const alwaysWritten = new Set();
 export function setConfigFields(fields) {
   for (const f of fields) {
     defaultTexts.set(f.name, f.defaultText);
     if (f.absentWord !== undefined) absentWords.set(f.name, f.absentWord);
+    if (f.alwaysInLink) alwaysWritten.add(f.name);
   }
 }
-
-// The article's own fields are always written, so a shared link pins the run
-// even if a default changes; a scenario field (shift, freeze, ...) only when
-// it differs from its default, so the article's link stays as it was.
-const ALWAYS_WRITTEN = new Set([
-  "seed",
-  "batch",
-  "channels",
-  "height",
-  "width",
-  "steps",
-  "momentum",
-  "eps",
-]);
 
 // How a config value is written in a link and in the form: an unset field is
 // its grammar's word (momentum=None is "none"), every other value its
@@ -115,7 +106,7 @@ export function linkQuery(config, names, page = {}, compare = null) {
   const query = new URLSearchParams();
   for (const name of names) {
     const text = formatValue(config[name], name);
-    if (!ALWAYS_WRITTEN.has(name) && text === defaultTexts.get(name)) continue;
+    if (!alwaysWritten.has(name) && text === defaultTexts.get(name)) continue;
     query.set(name, text);
   }
   for (const name of names) {
