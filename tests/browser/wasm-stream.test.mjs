@@ -2,19 +2,13 @@
 // a plain page; the base64 classic script where the fetch fails or cannot work (a sandboxed frame
 // without same-origin); the bytes first when the server does not say application/wasm. Every
 // page here runs under the server's strict Content Security Policy.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { setup, openPage, waitFinished, articleText, assertClean, dist } from "./helpers.mjs";
+import { fileEnv, openPage, waitFinished, articleText, assertClean, dist } from "./helpers.mjs";
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  await env?.close();
-});
+const env = fileEnv();
 
 const wasmFile = readdirSync(join(dist, "assets")).find((f) => /^batchnorm_lab-\w+\.wasm$/.test(f));
 const isWasm = (url) => new URL(url).pathname.endsWith(".wasm");
