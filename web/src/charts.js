@@ -173,21 +173,41 @@ export class Charts {
 
   // Redraws from the store's decimated points and, for the distances, its raw chunks.
   update(store) {
-    if (!this.charts) return;
+    for (const part of this.updateParts(store)) part();
+  }
+
+  // The same redraw in three parts (mean, variance, distance), which the render loop runs as
+  // separate tasks so that no one task holds the main thread for all three charts. A part whose
+  // store or charts were replaced in between (a new run, new charts) does nothing.
+  updateParts(store) {
+    if (!this.charts) return [];
+    const charts = this.charts;
+    const current = () => this.charts === charts && this.store === store;
     this.store = store;
-    if (this.compare) fillCompare(this, this.compare, store, this.compareFinished());
-    for (const name of ["mean", "variance"]) {
-      const chart = this.charts[name];
-      let points = 0;
-      for (const ds of chart.data.datasets) {
-        if (!ds.series || ds.compare) continue;
-        ds.data = store.display(ds.series, ds.channel);
-        points = Math.max(points, ds.data.length);
-      }
-      chart.update("none");
-      // For tests and curious readers: how many points this chart draws per line at most.
-      chart.canvas.dataset.points = String(points);
+    return [
+      () => {
+        if (!current()) return;
+        if (this.compare) fillCompare(this, this.compare, store, this.compareFinished());
+        this.#statistic(charts.mean, store);
+      },
+      () => current() && this.#statistic(charts.variance, store),
+      () => current() && this.#distance(store),
+    ];
+  }
+
+  #statistic(chart, store) {
+    let points = 0;
+    for (const ds of chart.data.datasets) {
+      if (!ds.series || ds.compare) continue;
+      ds.data = store.display(ds.series, ds.channel);
+      points = Math.max(points, ds.data.length);
     }
+    chart.update("none");
+    // For tests and curious readers: how many points this chart draws per line at most.
+    chart.canvas.dataset.points = String(points);
+  }
+
+  #distance(store) {
     const { config } = this.run;
     const n = config.batch * config.height * config.width;
     const steps = sampleSteps(store.stepsDone);

@@ -77,23 +77,23 @@ export class Lenses {
     return this.sections.get(name)?.details.open === true;
   }
 
-  // event: "config" | "trace" | "finished" | "theme". A closed lens follows no
-  // run ("trace", "finished"): its folds and charts would cost the main thread
-  // every frame for nothing shown; it catches up when opened.
+  // event: "config" | "trace" | "finished" | "theme" | "notices". A closed lens follows no
+  // run (config, trace, finished, theme): its charts, folds and tables would cost the main thread
+  // for nothing shown; it catches up when opened.
   notify(event) {
-    const runEvent = event === "trace" || event === "finished";
-    if (event === "config") this.behind.clear();
+    const deferred = event !== "notices";
     for (const [name, hooks] of this.hooks) {
       const fn = hooks?.[event];
       if (!fn) continue;
-      if (runEvent && !this.isOpen(name)) this.behind.add(name);
+      if (deferred && !this.isOpen(name)) this.behind.add(name);
       else fn(this.state);
     }
   }
 
   catchUp(name) {
-    if (!this.behind.delete(name)) return;
+    if (!this.behind.delete(name) || !this.state.config) return;
     const hooks = this.hooks.get(name);
+    hooks?.config?.(this.state);
     hooks?.trace?.(this.state);
     if (this.state.status === "finished") hooks?.finished?.(this.state);
   }
