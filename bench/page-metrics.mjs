@@ -276,8 +276,9 @@ export function pageText(r) {
     `first visit: DOMContentLoaded ${ms(first?.domContentLoaded)}; status ` +
       (first?.status ?? []).map(([s, t]) => `${s || "-"} ${ms(t)}`).join(", ") +
       `; longest task before the first data ${ms(first?.loadLongestTask)}`,
-    `long runs: auto ${auto.runSeconds.toFixed(1)} s, max ${max.runSeconds.toFixed(1)} s; ` +
-      `longest task while loading ${ms(auto.load.longest)}`,
+    `long runs: auto ${auto.runSeconds.toFixed(1)} s, max ${max.runSeconds.toFixed(1)} s; the ` +
+      `most CPU in one task: auto ${ms(auto.longestCpu)}, max ${ms(max.longestCpu)}, while ` +
+      `loading ${ms(auto.load.longestCpu)} (longest wall time while loading ${ms(auto.load.longest)})`,
     `Chromium ${r.chromium}; load average ${r.load.map((v) => v.toFixed(2)).join(", ")}`,
   );
   const errors = [...r.firstVisit.flatMap((v) => v.errors), ...auto.errors, ...max.errors];
