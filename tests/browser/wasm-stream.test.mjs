@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { fileEnv, openPage, waitFinished, articleText, assertClean, dist } from "./helpers.mjs";
 
 const env = fileEnv();
@@ -112,5 +113,17 @@ test("in <iframe sandbox=allow-scripts> (an opaque origin) the worker loads the 
   assert.equal(log.requests.filter(isWasmScript).length, 1, "the fallback script");
   assert.deepEqual(log.requests.filter(isWasm), [], "no doomed .wasm fetch");
   assertClean(assert, log);
+  await context.close();
+});
+
+test("the folder opened from disk hands over to the single file beside it, same link", async () => {
+  const expected = await expectedOutput();
+  const url = `${pathToFileURL(join(dist, "index.html")).href}?steps=40&seed=5`;
+  const { page, log, context } = await openPage(env, url);
+  await page.waitForURL(/batchnorm-lab\.html\?steps=40&seed=5$/);
+  await waitFinished(page);
+  assert.equal(await articleText(page), expected);
+  assert.deepEqual(log.pageErrors, []);
+  assert.deepEqual(log.consoleErrors, []);
   await context.close();
 });

@@ -4,12 +4,23 @@
 import workerFile from "./worker.js?worker&url";
 import { wasmFile, wasmScriptFile } from "virtual:batchnorm-lab-wasm";
 
+// Opened from disk (file://), a worker can import neither its script nor the module beside the
+// page: the single file next to it (batchnorm-lab.html, everything inlined) takes over, same link.
+const fromDisk = location.protocol === "file:";
+if (fromDisk) {
+  location.replace(
+    new URL(`batchnorm-lab.html${location.search}${location.hash}`, document.baseURI).href,
+  );
+}
+
 export default function ExperimentWorker({ name } = {}) {
   const at = (file) => new URL(file, document.baseURI).href;
   const assets = { wasm: at(wasmFile), wasmScript: at(wasmScriptFile) };
-  const code =
-    `self.batchNormLabAssets = ${JSON.stringify(assets)};\n` +
-    `importScripts(${JSON.stringify(at(workerFile))});\n`;
+  // From disk the page is being replaced: a worker that stays silent until then.
+  const code = fromDisk
+    ? ""
+    : `self.batchNormLabAssets = ${JSON.stringify(assets)};\n` +
+      `importScripts(${JSON.stringify(at(workerFile))});\n`;
   const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
   try {
     return new Worker(url, { name });
