@@ -22,6 +22,8 @@ export class RenderLoop {
     this.lastChart = 0;
     this.chartCost = 0;
     this.chartedStore = null; // the store whose data was last drawn
+    this.chartStale = false;
+    this.chartDrawing = false;
   }
 
   // The text follows every frame; the charts are redrawn at most once a frame,
@@ -38,8 +40,13 @@ export class RenderLoop {
         this.output();
       });
     }
-    if (this.chartQueued) return;
+    // New data while a redraw is in flight (its parts are separate tasks): one more redraw after.
+    if (this.chartQueued) {
+      if (this.chartDrawing) this.chartStale = true;
+      return;
+    }
     this.chartQueued = true;
+    this.chartStale = false;
     // A run's first data is drawn at once: the wait follows the cost of drawing its charts, not
     // of drawing them empty before it started.
     const throttled = this.chartedStore === this.state.store;
@@ -50,6 +57,7 @@ export class RenderLoop {
     // three held the main thread past 50 ms on a long run.
     const draw = () =>
       requestAnimationFrame(() => {
+        this.chartDrawing = true;
         const store = this.state.store;
         const parts = store ? this.charts.updateParts(store) : [];
         const t0 = performance.now();
@@ -61,6 +69,7 @@ export class RenderLoop {
             return;
           }
           this.chartQueued = false;
+          this.chartDrawing = false;
           if (store?.stepsDone > 0) this.chartedStore = store;
           // For bench/page-metrics.mjs: when the first data was charted, from navigation start.
           if (store?.stepsDone > 0 && !firstDataMarked) {
@@ -71,6 +80,7 @@ export class RenderLoop {
           requestAnimationFrame(() => {
             this.chartCost = performance.now() - t0;
           });
+          if (this.chartStale) this.schedule();
         };
         setTimeout(next, 0);
       });
