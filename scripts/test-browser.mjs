@@ -1,0 +1,29 @@
+// `npm run test:browser`: the browser test files three at a time (they mostly
+// wait on runs played at watching speed), then the files whose checks are
+// about wall-clock pacing (a run played over seconds, skipped, or drawn at
+// once) alone, so that the other files' load cannot make a paced run late.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../tests/browser");
+// Files with checks of how long a run takes on the page's own clock.
+const PACED = new Set(["view.test.mjs"]);
+
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".test.mjs"))
+  .sort();
+const shared = files.filter((f) => !PACED.has(f)).map((f) => path.join(dir, f));
+const alone = files.filter((f) => PACED.has(f)).map((f) => path.join(dir, f));
+
+const run = (concurrency, list) =>
+  list.length === 0
+    ? 0
+    : spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...list], {
+        stdio: "inherit",
+      }).status;
+
+const first = run(3, shared);
+const second = run(1, alone);
+process.exit(first === 0 && second === 0 ? 0 : 1);
