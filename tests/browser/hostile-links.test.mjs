@@ -216,6 +216,11 @@ test(`${ISSUE_12.length} links from issue 12 and ${LINKS} random hostile links`,
   for (const own of OWN_SHAPES) {
     const first = await openPage(env, env.base + own);
     await waitFinished(first.page);
+    // A comparison draws run B (and marks its charts) after run A has finished.
+    if (own.includes("b."))
+      await first.page.waitForFunction(
+        () => document.querySelector("#compare")?.dataset.compare === "ready",
+      );
     const { tags, attrs } = await shape(first.page);
     clean.tags.push(...tags);
     clean.attrs.push(...attrs);
