@@ -12,18 +12,6 @@ import { gzipSync } from "node:zlib";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(root, "dist");
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
 
 export const TARGETS = { firstDataMs: 500, longestTaskMs: 50, transferGzipBytes: 150000 };
 const FIRST_DATA = "batchnorm-lab:first-data"; // set by web/src/render-loop.js
@@ -140,6 +128,8 @@ export async function pageMetrics({ runs = 3, dist = DIST } = {}) {
       throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
     }
   }
+  // The test suite's Chromium and flags; loaded here, as playwright-core is, only when the page is measured.
+  const { CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (or set CHROMIUM_PATH)`);
   const { chromium } = await import("playwright-core");
   const { serve } = await import("../scripts/serve.mjs");
@@ -152,7 +142,11 @@ export async function pageMetrics({ runs = 3, dist = DIST } = {}) {
     }),
   );
   const base = `http://localhost:${server.server.address().port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_FLAGS,
+    headless: true,
+  });
   const load = os.loadavg();
   try {
     const firstVisits = [];

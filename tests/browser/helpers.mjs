@@ -15,7 +15,7 @@ export const dist = join(repo, "dist");
 export const screenshotDir = join(repo, "tests/browser/screenshots");
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -42,7 +42,11 @@ export function requireBuild() {
 export async function setup() {
   requireBuild();
   // playwright-core gives each launch a fresh, temporary profile.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_FLAGS,
+    headless: true,
+  });
   const server = await serve({ root: dist, port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${server.server.address().port}/`;
   return {

@@ -12,21 +12,12 @@
 #include <random>
 #include <vector>
 
+#include "fixture_loader.h"
 #include "torch_reduce.h"
 
 namespace {
 
-std::uint32_t bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-std::uint64_t bits(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
+using bnlab::testing::bits_of;
 
 std::vector<float> normals(std::size_t n, std::uint32_t seed, float mean = 0, float sd = 1) {
   std::mt19937 rng(seed);
@@ -55,7 +46,7 @@ TEST(TorchReduce, CascadeBlocksDifferFromASequentialSum) {
   for (int i = 0; i < 16; ++i) lanes.add_row(&x[i]);
   float out;
   lanes.finish(&out);
-  EXPECT_EQ(bits(out), bits(sequential));
+  EXPECT_EQ(bits_of(out), bits_of(sequential));
   int differ = 0;
   for (int trial = 0; trial < 20; ++trial) {
     bnlab::CascadeLanes many(1, 4);
@@ -65,7 +56,7 @@ TEST(TorchReduce, CascadeBlocksDifferFromASequentialSum) {
       plain += x[trial * 4096 + i];
     }
     many.finish(&out);
-    differ += bits(out) != bits(plain);
+    differ += bits_of(out) != bits_of(plain);
   }
   EXPECT_GT(differ, 10);
 }
@@ -82,7 +73,7 @@ TEST(ManualStatistics, OneChannelStreamEqualsTheWholeSum) {
       float mean;
       stats.mean(&mean);
       const float n = static_cast<float>(k * batch);
-      ASSERT_EQ(bits(mean), bits(bnlab::torch_sum(all.data(), k * batch) / n))
+      ASSERT_EQ(bits_of(mean), bits_of(bnlab::torch_sum(all.data(), k * batch) / n))
           << "batch " << batch << " step " << k;
     }
   }
@@ -100,7 +91,7 @@ TEST(ManualStatistics, OneChannelStreamAcrossALevelPowerChange) {
     float mean;
     stats.mean(&mean);
     const float n = static_cast<float>(k * batch);
-    ASSERT_EQ(bits(mean), bits(bnlab::torch_sum(all.data(), k * batch) / n)) << "step " << k;
+    ASSERT_EQ(bits_of(mean), bits_of(bnlab::torch_sum(all.data(), k * batch) / n)) << "step " << k;
   }
 }
 
@@ -119,7 +110,7 @@ TEST(ManualStatistics, SpatialMeanIsASumOfPlaneSums) {
     for (std::int64_t s = 0; s < batch * steps; ++s) {
       sum += bnlab::torch_vector_row_sum(all.data() + (s * channels + c) * hw, hw);
     }
-    EXPECT_EQ(bits(mean[c]), bits(sum / static_cast<float>(batch * steps * hw))) << c;
+    EXPECT_EQ(bits_of(mean[c]), bits_of(sum / static_cast<float>(batch * steps * hw))) << c;
   }
 }
 
@@ -148,19 +139,14 @@ TEST(ManualStatistics, UndefinedStatisticsAreNan) {
 // are 0xffc00000 (0 / 0), stacked.var of no values 0x7fc00000 (checked with
 // /usr/bin/python3; the verification script compares these bits).
 TEST(ManualStatistics, UndefinedStatisticsHavePyTorchsNanBits) {
-  const auto bits = [](float f) {
-    std::uint32_t u;
-    std::memcpy(&u, &f, sizeof u);
-    return u;
-  };
   for (const std::int64_t channels : {1, 3}) {
     SCOPED_TRACE(channels);
     bnlab::ManualStatistics none(2, channels, 1, 1);
     std::vector<float> m(static_cast<std::size_t>(channels)), v(m.size());
     none.mean(m.data());
     none.var(v.data());
-    EXPECT_EQ(bits(m[0]), 0xffc00000u);
-    EXPECT_EQ(bits(v[0]), 0x7fc00000u);
+    EXPECT_EQ(bits_of(m[0]), 0xffc00000u);
+    EXPECT_EQ(bits_of(v[0]), 0x7fc00000u);
     bnlab::ManualStatistics one(1, channels, 1, 1);
     const std::vector<float> x(m.size(), 0.25f);
     one.add_batch(x.data());
@@ -170,7 +156,7 @@ TEST(ManualStatistics, UndefinedStatisticsHavePyTorchsNanBits) {
       one.finish_second_pass(pass);
     }
     one.var(v.data());
-    EXPECT_EQ(bits(v[0]), 0xffc00000u);
+    EXPECT_EQ(bits_of(v[0]), 0xffc00000u);
   }
 }
 
@@ -224,7 +210,7 @@ TEST(TorchReduce, FmaByOddRoundingEqualsStdFma) {
       c = std::ldexp(normal(rng), scale(rng));
     }
     const double want = std::fma(a, b, c), got = bnlab::fma_by_odd_rounding(a, b, c);
-    ASSERT_EQ(bits(got), bits(want)) << a << " * " << b << " + " << c;
+    ASSERT_EQ(bits_of(got), bits_of(want)) << a << " * " << b << " + " << c;
     ++checked;
   }
   // Products whose low half decides a tie of the sum.
@@ -232,7 +218,7 @@ TEST(TorchReduce, FmaByOddRoundingEqualsStdFma) {
     const double a = 1.0 + std::ldexp(static_cast<double>(rng() >> 38), -26);
     const double b = 1.0 + std::ldexp(static_cast<double>(rng() >> 38), -26);
     const double c = -std::ldexp(static_cast<double>(rng() >> 12), -52) * (i % 3);
-    ASSERT_EQ(bits(bnlab::fma_by_odd_rounding(a, b, c)), bits(std::fma(a, b, c)));
+    ASSERT_EQ(bits_of(bnlab::fma_by_odd_rounding(a, b, c)), bits_of(std::fma(a, b, c)));
     ++checked;
   }
   EXPECT_EQ(checked, 2200000);

@@ -57,6 +57,12 @@ inline std::uint32_t bits_of(float f) {
   return u;
 }
 
+inline std::uint64_t bits_of(double d) {
+  std::uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return u;
+}
+
 // JSON numbers as float32 (null, the JSON of NaN, as NaN).
 inline std::vector<float> floats_from_json(const Json& values) {
   std::vector<float> out;

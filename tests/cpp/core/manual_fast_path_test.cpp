@@ -12,21 +12,12 @@
 #include <vector>
 
 #include "channel_moments.h"
+#include "fixture_loader.h"
 #include "torch_reduce.h"
 
 namespace manual_fast_path_test {
 
-std::uint64_t bits64(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
-
-std::uint32_t bits32(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
+using bnlab::testing::bits_of;
 
 // vectorized_inner_sum's row sum, built on the general CascadeLanes.
 float reference_vector_row_sum(const float* x, std::int64_t n) {
@@ -54,8 +45,8 @@ TEST(ManualFastPath, RowSumEqualsTheGeneralCascade) {
   for (float& v : x) v = normal(rng);
   // Below, at and past the first carry (16 rows of 32 values) and a level power change.
   for (std::int64_t n = 8; n < 70000; n += (n < 1100 ? 1 : 977)) {
-    ASSERT_EQ(bits32(bnlab::torch_vector_row_sum(x.data(), n)),
-              bits32(reference_vector_row_sum(x.data(), n)))
+    ASSERT_EQ(bits_of(bnlab::torch_vector_row_sum(x.data(), n)),
+              bits_of(reference_vector_row_sum(x.data(), n)))
         << "n = " << n;
   }
 }
@@ -102,8 +93,8 @@ TEST(ManualFastPath, WelfordGroupsEqualThePerValueLoop) {
       stats.exact_var(got_var.data());
       const auto count = static_cast<double>(steps * n * hw);
       for (std::int64_t ch = 0; ch < c; ++ch) {
-        ASSERT_EQ(bits64(got_mean[ch]), bits64(want_mean[ch])) << "C " << c << " hw " << hw;
-        ASSERT_EQ(bits64(got_var[ch]), bits64(want_m2[ch] / (count - 1))) << "C " << c;
+        ASSERT_EQ(bits_of(got_mean[ch]), bits_of(want_mean[ch])) << "C " << c << " hw " << hw;
+        ASSERT_EQ(bits_of(got_var[ch]), bits_of(want_m2[ch] / (count - 1))) << "C " << c;
       }
     }
   }
