@@ -63,7 +63,7 @@ export function resolveCompare(M, base, overrides) {
 // trace, as the page's TraceStore takes it), articleOutput}.
 export function runCompare(M, config) {
   const created = M.createExperiment(config);
-  if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join(" ") };
+  if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join("; ") };
   const run = created.experiment;
   try {
     const chunks = [];

@@ -9,7 +9,7 @@ const FINAL_STATS_LIMIT = 20000000;
 // at without a freeze, say): {runningMean, runningVar} or {ok: false, message}.
 export function finalStatsRequest(M, { fields }) {
   const created = M.createExperiment(fields);
-  if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join(" ") };
+  if (!created.ok) return { ok: false, message: created.errors.map((e) => e.message).join("; ") };
   const other = created.experiment;
   try {
     const c = M.parseConfig(fields).config;
@@ -33,5 +33,5 @@ export function finalStatsRequest(M, { fields }) {
 export function verifyScriptRequest(M, { fields }) {
   const r = M.verifyScript(fields);
   if (r.ok) return { text: r.text };
-  return { ok: false, message: r.errors.map((e) => e.pytorchError ?? e.message).join(" ") };
+  return { ok: false, message: r.errors.map((e) => e.pytorchError ?? e.message).join("; ") };
 }
