@@ -5,6 +5,12 @@
 #include <limits>
 #include <stdexcept>
 
+#include "welford_m2.h"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 namespace bnlab {
 namespace {
 
@@ -29,6 +35,7 @@ constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 #define BNLAB_WELFORD_CLONES
 #endif
 
+#if !defined(__wasm_simd128__)
 inline double fused_multiply_add(double a, double b, double c) {
 #if defined(__EMSCRIPTEN__) || defined(__wasm__)
   return fma_by_odd_rounding(a, b, c);
@@ -36,7 +43,89 @@ inline double fused_multiply_add(double a, double b, double c) {
   return std::fma(a, b, c);
 #endif
 }
+#endif
 
+#if defined(__wasm_simd128__)
+// WebAssembly: the same chains on f64x2 pairs of channels (an odd last channel
+// in scalar code), written out because the fused m2 update is not one
+// instruction here. Each row's m2 updates are the unfused sum proven equal to
+// the fused one (welford_m2.h); a row where any lane is not proven redoes
+// those lanes with the exact emulation. The means and m2 follow the same IEEE
+// operations per channel as the generic group below, bit for bit.
+template <int L>
+inline __attribute__((always_inline)) void welford_group(
+    double* __restrict__ mean, double* __restrict__ m2, const float* __restrict__ x,
+    std::int64_t rows, std::int64_t stride, std::int64_t lane_stride, std::int64_t count) {
+  constexpr int kPairs = L / 2;
+  constexpr int kSlots = kPairs > 0 ? kPairs : 1;
+  constexpr bool kOdd = L % 2 != 0;
+  v128_t mu[kSlots], q[kSlots];
+  for (int p = 0; p < kPairs; ++p) {
+    mu[p] = wasm_v128_load(mean + 2 * p);
+    q[p] = wasm_v128_load(m2 + 2 * p);
+  }
+  double mu_t = kOdd ? mean[L - 1] : 0.0, q_t = kOdd ? m2[L - 1] : 0.0;
+  const auto pair = [&](const float* row, int p) {
+    if (lane_stride == 1) {
+      return wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(row + 2 * p));
+    }
+    return wasm_f64x2_make(row[2 * p * lane_stride], row[(2 * p + 1) * lane_stride]);
+  };
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const double nd = static_cast<double>(count + r + 1);
+    const v128_t n = wasm_f64x2_splat(nd);
+    const float* row = x + r * stride;
+    v128_t doubtful = wasm_i64x2_splat(0);
+    v128_t new_mu[kSlots], new_q[kSlots];
+    for (int p = 0; p < kPairs; ++p) {
+      const v128_t v = pair(row, p);
+      const v128_t delta = wasm_f64x2_sub(v, mu[p]);
+      new_mu[p] = wasm_f64x2_add(mu[p], wasm_f64x2_div(delta, n));
+      new_q[p] = m2_update_checked_x2(delta, wasm_f64x2_sub(v, new_mu[p]), q[p], &doubtful);
+    }
+    bool exact_t = true;
+    double new_mu_t = 0.0, new_q_t = 0.0;
+    if (kOdd) {
+      const double v = row[(L - 1) * lane_stride];
+      const double delta = v - mu_t;
+      new_mu_t = mu_t + delta / nd;
+      new_q_t = m2_update_checked(delta, v - new_mu_t, q_t, &exact_t);
+    }
+    if (__builtin_expect(wasm_v128_any_true(doubtful) || !exact_t, 0)) {
+      for (int p = 0; p < kPairs; ++p) {
+        const v128_t v = pair(row, p);
+        const v128_t delta = wasm_f64x2_sub(v, mu[p]);
+        const v128_t w = wasm_f64x2_sub(v, new_mu[p]);
+        v128_t lanes = wasm_i64x2_splat(0);
+        m2_update_checked_x2(delta, w, q[p], &lanes);
+        if (wasm_v128_any_true(lanes)) {
+          new_q[p] = wasm_v128_bitselect(m2_update_exact_x2(delta, w, q[p]), new_q[p], lanes);
+        }
+      }
+      if (kOdd && !exact_t) {
+        const double v = row[(L - 1) * lane_stride];
+        new_q_t = fma_by_odd_rounding(v - mu_t, v - new_mu_t, q_t);
+      }
+    }
+    for (int p = 0; p < kPairs; ++p) {
+      mu[p] = new_mu[p];
+      q[p] = new_q[p];
+    }
+    if (kOdd) {
+      mu_t = new_mu_t;
+      q_t = new_q_t;
+    }
+  }
+  for (int p = 0; p < kPairs; ++p) {
+    wasm_v128_store(mean + 2 * p, mu[p]);
+    wasm_v128_store(m2 + 2 * p, q[p]);
+  }
+  if (kOdd) {
+    mean[L - 1] = mu_t;
+    m2[L - 1] = q_t;
+  }
+}
+#else
 // WelfordOps::reduce: value `i` of a channel is divided by double(count + i + 1).
 // A group of L channels keeps its means and m2 in registers over all its rows:
 // each channel's chain (subtract, divide, add) is latency-bound, so the L
@@ -69,6 +158,8 @@ inline __attribute__((always_inline)) void welford_group(
     m2[l] = q[l];
   }
 }
+
+#endif
 
 // `x` holds `rows` rows of `lanes` channels: row r, channel l at
 // x[r * stride + l * lane_stride]. kLaneStride is lane_stride when known (1:

@@ -14,6 +14,7 @@
 #include "channel_moments.h"
 #include "fixture_loader.h"
 #include "torch_reduce.h"
+#include "welford_m2.h"
 
 namespace manual_fast_path_test {
 
@@ -98,6 +99,54 @@ TEST(ManualFastPath, WelfordGroupsEqualThePerValueLoop) {
       }
     }
   }
+}
+
+// welford_m2.h's checked unfused update (the WebAssembly fast path) against the
+// hardware's fused multiply-add: where it claims a proof, the bits are the fma's,
+// and m2_update (with the exact emulation for the rest) always is. Welford-like
+// values, any magnitudes, and ties made by the product's rounding.
+TEST(ManualFastPath, CheckedM2UpdateEqualsFma) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::int64_t proven = 0, unfused_wrong = 0;
+  for (int i = 0; i < 400000; ++i) {
+    double d, w, q;
+    const int e = static_cast<int>(rng() % 200) - 100;
+    const double m = 1.0 + static_cast<double>(rng() >> 12) * 0x1p-52;
+    switch (i % 3) {
+      case 0: {  // Welford-like
+        const double n = static_cast<double>(1 + rng() % 50000);
+        const double v = static_cast<float>(normal(rng)), mean = 0.1 * normal(rng);
+        d = v - mean;
+        w = v - (mean + d / n);
+        q = (n - 1) * std::fabs(1.0 + 0.1 * normal(rng));
+        break;
+      }
+      case 1:  // any positive magnitudes
+        d = std::ldexp(m, e);
+        w = std::ldexp(1.0 + static_cast<double>(rng() >> 12) * 0x1p-52, e / 2);
+        q = std::ldexp(1.0 + static_cast<double>(rng() >> 11) * 0x1p-53, e);
+        break;
+      default: {  // d * w rounds onto half an ulp of q: the unfused sum ties
+        const double x = 1.0 + static_cast<double>(1 + rng() % 1000) * 0x1p-40;
+        q = std::ldexp(m, e);
+        d = std::ldexp(1.0, e - 53) * x;
+        w = (rng() & 1) ? 2.0 - x : 1.0 / x;
+        break;
+      }
+    }
+    const double want = std::fma(d, w, q);
+    bool exact;
+    const double s = bnlab::m2_update_checked(d, w, q, &exact);
+    if (exact) {
+      ++proven;
+      ASSERT_EQ(bits_of(s), bits_of(want)) << d << " " << w << " " << q;
+    }
+    unfused_wrong += bits_of(q + d * w) != bits_of(want);
+    ASSERT_EQ(bits_of(bnlab::m2_update(d, w, q)), bits_of(want)) << d << " " << w << " " << q;
+  }
+  EXPECT_GT(proven, 150000);
+  EXPECT_GT(unfused_wrong, 10000);  // the crafted ties reach the wrong unfused sum
 }
 
 }  // namespace manual_fast_path_test
