@@ -48,10 +48,12 @@ inline double fused_multiply_add(double a, double b, double c) {
 #if defined(__wasm_simd128__)
 // WebAssembly: the same chains on f64x2 pairs of channels (an odd last channel
 // in scalar code), written out because the fused m2 update is not one
-// instruction here. Each row's m2 updates are the unfused sum proven equal to
-// the fused one (welford_m2.h); a row where any lane is not proven redoes
-// those lanes with the exact emulation. The means and m2 follow the same IEEE
-// operations per channel as the generic group below, bit for bit.
+// instruction here. Each m2 update is the unfused sum proven equal to the
+// fused one (welford_m2.h); a lane that is not proven is redone with the
+// exact emulation. The means and m2 follow the same IEEE
+// operations per channel as the generic group below, bit for bit. (Branch per
+// pair, not per row: arrays of a row's new values were kept in memory and
+// copied with memcpy at every row.)
 template <int L>
 inline __attribute__((always_inline)) void welford_group(
     double* __restrict__ mean, double* __restrict__ m2, const float* __restrict__ x,
@@ -75,45 +77,25 @@ inline __attribute__((always_inline)) void welford_group(
     const double nd = static_cast<double>(count + r + 1);
     const v128_t n = wasm_f64x2_splat(nd);
     const float* row = x + r * stride;
-    v128_t doubtful = wasm_i64x2_splat(0);
-    v128_t new_mu[kSlots], new_q[kSlots];
     for (int p = 0; p < kPairs; ++p) {
       const v128_t v = pair(row, p);
       const v128_t delta = wasm_f64x2_sub(v, mu[p]);
-      new_mu[p] = wasm_f64x2_add(mu[p], wasm_f64x2_div(delta, n));
-      new_q[p] = m2_update_checked_x2(delta, wasm_f64x2_sub(v, new_mu[p]), q[p], &doubtful);
+      const v128_t new_mu = wasm_f64x2_add(mu[p], wasm_f64x2_div(delta, n));
+      const v128_t w = wasm_f64x2_sub(v, new_mu);
+      v128_t doubtful = wasm_i64x2_splat(0);
+      v128_t new_q = m2_update_checked_x2(delta, w, q[p], &doubtful);
+      if (__builtin_expect(wasm_v128_any_true(doubtful), 0)) {
+        new_q = wasm_v128_bitselect(m2_update_exact_x2(delta, w, q[p]), new_q, doubtful);
+      }
+      mu[p] = new_mu;
+      q[p] = new_q;
     }
-    bool exact_t = true;
-    double new_mu_t = 0.0, new_q_t = 0.0;
     if (kOdd) {
       const double v = row[(L - 1) * lane_stride];
       const double delta = v - mu_t;
-      new_mu_t = mu_t + delta / nd;
-      new_q_t = m2_update_checked(delta, v - new_mu_t, q_t, &exact_t);
-    }
-    if (__builtin_expect(wasm_v128_any_true(doubtful) || !exact_t, 0)) {
-      for (int p = 0; p < kPairs; ++p) {
-        const v128_t v = pair(row, p);
-        const v128_t delta = wasm_f64x2_sub(v, mu[p]);
-        const v128_t w = wasm_f64x2_sub(v, new_mu[p]);
-        v128_t lanes = wasm_i64x2_splat(0);
-        m2_update_checked_x2(delta, w, q[p], &lanes);
-        if (wasm_v128_any_true(lanes)) {
-          new_q[p] = wasm_v128_bitselect(m2_update_exact_x2(delta, w, q[p]), new_q[p], lanes);
-        }
-      }
-      if (kOdd && !exact_t) {
-        const double v = row[(L - 1) * lane_stride];
-        new_q_t = fma_by_odd_rounding(v - mu_t, v - new_mu_t, q_t);
-      }
-    }
-    for (int p = 0; p < kPairs; ++p) {
-      mu[p] = new_mu[p];
-      q[p] = new_q[p];
-    }
-    if (kOdd) {
-      mu_t = new_mu_t;
-      q_t = new_q_t;
+      const double new_mu = mu_t + delta / nd;
+      q_t = m2_update(delta, v - new_mu, q_t);
+      mu_t = new_mu;
     }
   }
   for (int p = 0; p < kPairs; ++p) {

@@ -7,6 +7,8 @@
 #include <wasm_simd128.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #define BNLAB_ALWAYS_INLINE inline __attribute__((always_inline))
 
@@ -45,6 +47,17 @@ BNLAB_ALWAYS_INLINE v128_t fma4(v128_t a, v128_t b, v128_t c, v128_t* flag) {
                             1, 4, 5);
 }
 
+// One lane of fma4, for the tails (fewer than 4 values: the article's 3
+// channels would otherwise call musl's fmaf for every value).
+BNLAB_ALWAYS_INLINE float fma1(float a, float b, float c) {
+  const double r = static_cast<double>(a) * static_cast<double>(b) + static_cast<double>(c);
+  std::uint64_t u;
+  std::memcpy(&u, &r, sizeof u);
+  const double m = std::fabs(r);
+  if ((u & 0x1fffffff) == 0x10000000 || !(m >= 0x1p-126 && m < INFINITY)) return std::fma(a, b, c);
+  return static_cast<float>(r);
+}
+
 }  // namespace
 
 void fma_scale_shift_simd(const float* x, float a, float b, float* y, std::int64_t n) {
@@ -59,7 +72,7 @@ void fma_scale_shift_simd(const float* x, float a, float b, float* y, std::int64
       wasm_v128_store(y + i, r);
     }
   }
-  for (; i < n; ++i) y[i] = std::fma(x[i], a, b);
+  for (; i < n; ++i) y[i] = fma1(x[i], a, b);
 }
 
 void fma_lanes_simd(const float* x, const float* a, const float* b, float* y, std::int64_t n) {
@@ -74,7 +87,7 @@ void fma_lanes_simd(const float* x, const float* a, const float* b, float* y, st
       wasm_v128_store(y + i, r);
     }
   }
-  for (; i < n; ++i) y[i] = std::fma(x[i], a[i], b[i]);
+  for (; i < n; ++i) y[i] = fma1(x[i], a[i], b[i]);
 }
 
 namespace {
@@ -124,7 +137,7 @@ void fma_var_sums_simd(const float* input, std::int64_t rows, std::int64_t c, co
       const float* x = input + r * c;
       for (std::int64_t k = ch; k < c; ++k) {
         const float d = x[k] - mean[k];
-        var_sum[k] = std::fma(d, d, var_sum[k]);
+        var_sum[k] = fma1(d, d, var_sum[k]);
       }
     }
   }

@@ -17,6 +17,8 @@ test("SIMD fma loops equal std::fma on random, special and crafted halfway input
   assert.match(run.stdout, /^lanes round 0: 0 of 1048576 values differ/m);
   // Round 1's crafted cases must reach the wrong double rounding, or they test nothing.
   assert.match(run.stdout, /^lanes round 1: 0 of 1048576 values differ \([1-9]\d* where/m);
+  assert.match(run.stdout, /^lanes round 0 tails: 0 of 1048576 values differ/m);
+  assert.match(run.stdout, /^lanes round 1 tails: 0 of 1048576 values differ/m);
   assert.match(run.stdout, /^scale_shift: 0 of [1-9]\d* values differ/m);
   assert.match(run.stdout, /^var_sums: 0 of [1-9]\d* sums differ/m);
 });

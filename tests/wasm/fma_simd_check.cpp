@@ -6,6 +6,7 @@
 // (where rounding the double sum to float would be wrong). Built with the
 // module by `npm run build:wasm`; tests/node/fma_simd.test.mjs runs it. Prints
 // the counts; exit status 1 on any difference.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -91,6 +92,16 @@ int main() {
     }
     bnlab::fma_lanes_portable(x.data(), a.data(), b.data(), want.data(), kN);
     bnlab::fma_lanes_simd(x.data(), a.data(), b.data(), got.data(), kN);
+    // The same values 3 at a time: only the scalar tail runs.
+    std::vector<float> got_tails(kN);
+    for (std::int64_t i = 0; i < kN; i += 3) {
+      bnlab::fma_lanes_simd(x.data() + i, a.data() + i, b.data() + i, got_tails.data() + i,
+                            std::min<std::int64_t>(3, kN - i));
+    }
+    const std::int64_t tails_differ = differ(want, got_tails);
+    std::printf("lanes round %d tails: %lld of %lld values differ\n", round,
+                static_cast<long long>(tails_differ), static_cast<long long>(kN));
+    failures += tails_differ != 0;
     std::int64_t crafted_ties = 0;
     for (std::int64_t i = 0; i < kN; ++i) {
       const double r = static_cast<double>(x[i]) * a[i] + b[i];
