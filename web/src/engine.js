@@ -112,7 +112,10 @@ export class Engine {
     old?.terminate();
     const failed = [...this.pending.values()];
     this.pending.clear();
-    for (const { reject } of failed) reject(new Error(`the engine stopped: ${reason}`));
+    for (const { reject } of failed) {
+      // Marked: a request the worker never answered (main.js's boot sends its first again).
+      reject(Object.assign(new Error(`the engine stopped: ${reason}`), { unanswered: true }));
+    }
     this.failures++;
     if (this.failures > MAX_RESTARTS) {
       this.stopped =
@@ -141,5 +144,12 @@ export class Engine {
   // Sends a request once the worker is ready; resolves with its reply.
   request(type, payload = {}, transfer = []) {
     return this.ready.then(() => this.#send(type, payload, transfer));
+  }
+
+  // Sends a request at once, behind the init message of the worker that is starting (a worker
+  // takes its messages in order: the reply follows init's); rejects if that worker fails first.
+  // The page's first start goes this way: no round trip between init's reply and the start.
+  requestNow(type, payload = {}) {
+    return this.worker ? this.#send(type, payload) : this.request(type, payload);
   }
 }

@@ -3,7 +3,8 @@
 // its trace goes to the charts and the text; the controls and the form send
 // commands and fields the same way; the link and the views follow the config.
 // Nothing from the URL or the module is inserted as HTML: text only.
-import { Engine } from "./engine.js";
+// First: the worker starts while the rest of the script is evaluated (engine-boot.js).
+import { engine, engineHandlers } from "./engine-boot.js";
 import { Charts } from "./charts.js";
 import { Session } from "./session.js";
 import { ConfigForm } from "./form.js";
@@ -132,7 +133,7 @@ applyFrameHeight(state.page["frame-height"], state.page.embed);
 // The rate for a run of totalSteps at the speed chosen (link or menu).
 const rateFor = (totalSteps) =>
   stepsPerSecond(state.page.speed, totalSteps, { reducedMotion: reducedMotion.matches });
-const engine = new Engine({
+engineHandlers({
   onEvent: (msg) => session.onEvent(msg),
   onRestart(reason) {
     showNotices(
@@ -257,15 +258,33 @@ async function boot() {
   // On a phone the charts come first and the form on demand.
   else if (matchMedia("(max-width: 999px)").matches) $("settings").open = false;
   session.setStatus("loading");
-  const { fields } = await engine.ready;
-  state.names = fields.map((f) => f.name);
-  setConfigFields(fields);
-  form.setFields(fields);
-  // Started paused: the pace of "auto" depends on the steps the grammar resolved.
-  const reply = await session.start(stories.configText(link.configText), {
-    resolve: true,
-    run: false,
+  // The grammar's fields (init's reply) name the config's fields in the link and the form.
+  const named = engine.ready.then(({ fields }) => {
+    state.names = fields.map((f) => f.name);
+    setConfigFields(fields);
+    form.setFields(fields);
   });
+  named.catch(() => {}); // rejected only when the engine gives up (onGiveUp tells)
+  // The link's config is sent at once, behind the worker's init, and runs at once at the
+  // link's pace (which the worker resolves from the steps), unless it waits for Run
+  // (autoplay=0, a story): then it is started paused and reset below.
+  const autoplay = state.page.autoplay && !stories.holdsRun();
+  const first = {
+    resolve: true,
+    run: autoplay,
+    after: named,
+    pace: { speed: state.page.speed, reducedMotion: reducedMotion.matches },
+  };
+  const configText = stories.configText(link.configText);
+  let reply;
+  try {
+    reply = await session.start(configText, { ...first, now: true });
+  } catch (error) {
+    // The first worker failed before it answered: its successor takes the config.
+    if (engine.stopped || !error.unanswered) throw error;
+    await named;
+    reply = await session.start(configText, first);
+  }
   if (reply.ok === false) {
     showNotices(
       "This config cannot run:",
@@ -289,9 +308,8 @@ async function boot() {
     if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
   }
   // steps=0 finishes by itself; otherwise play it, or wait for Run (autoplay=0).
-  if (state.store.totalSteps === 0) return;
-  if (state.page.autoplay && !stories.holdsRun()) await session.run();
-  else await session.reset();
+  if (state.store.totalSteps === 0 || autoplay) return;
+  await session.reset();
 }
 
 boot().catch((error) => {

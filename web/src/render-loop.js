@@ -61,11 +61,15 @@ export class RenderLoop {
         const store = this.state.store;
         const parts = store ? this.charts.updateParts(store) : [];
         const t0 = performance.now();
+        // A run's first data (a chunk or two, quick to draw) goes on all three charts in this
+        // frame's task: on a busy machine each task in between waits for its turn. Later
+        // redraws go part by part.
         const next = () => {
           const part = parts.shift();
           if (part) {
             part();
-            setTimeout(next, 0);
+            if (throttled) setTimeout(next, 0);
+            else next();
             return;
           }
           this.chartQueued = false;
@@ -82,7 +86,8 @@ export class RenderLoop {
           });
           if (this.chartStale) this.schedule();
         };
-        setTimeout(next, 0);
+        if (throttled) setTimeout(next, 0);
+        else next();
       });
     if (wait > 0) setTimeout(draw, wait);
     else draw();

@@ -22,20 +22,34 @@ export class Session {
   // Starts a run from `fields` (text by name). resolve: a link's fields, bad
   // ones fall back (the reply's notices say how); otherwise a bad field is
   // refused: resolves with {ok: false, errors} and the old run stays as it was.
-  async start(fields, { resolve = false, run = true } = {}) {
+  //
+  // The page's first start (main.js boot) sends at once, behind the worker's init
+  // (`now`), waits for `after` (the grammar's field names set) before the reply is
+  // used, and gives the worker the link's pace (`pace`: {speed, reducedMotion}), which
+  // it turns into steps per second for the steps it resolved, so that the run starts
+  // at its pace without another round trip.
+  async start(
+    fields,
+    { resolve = false, run = true, now = false, after = null, pace = null } = {},
+  ) {
     const state = this.state;
     const before = { status: state.status, runId: state.runId };
     this.setStatus("starting");
     let reply;
     try {
-      reply = await this.engine.request("start", {
+      const request = {
         fields,
         resolve,
         run,
         speed: state.speed === Infinity ? null : state.speed,
         probe: this.on.probeSeed?.() ?? null,
         compare: this.on.compareFields?.() ?? null,
-      });
+        ...(pace ? { pace } : {}),
+      };
+      reply = await (now
+        ? this.engine.requestNow("start", request)
+        : this.engine.request("start", request));
+      if (after) await after;
     } catch (error) {
       state.runId = null;
       this.setStatus(this.engine.stopped ? "failed" : "idle");
@@ -49,6 +63,8 @@ export class Session {
     }
     state.config = reply.config;
     state.runId = reply.runId;
+    // The pace the worker chose from `pace` (null: as fast as possible).
+    if (pace) state.speed = reply.speed === null ? Infinity : reply.speed;
     const shown = Math.min(reply.channels, MAX_SHOWN_CHANNELS);
     state.store = new TraceStore(reply.channels, reply.totalSteps, { shownChannels: shown });
     state.articleOutput = reply.articleOutput;

@@ -9,6 +9,7 @@ import { resolveCompare, compareRequest } from "./compare-worker.js";
 import { chunkMessage } from "./worker-chunk.js";
 import { seedsRequest } from "./worker-seeds.js";
 import { finalStatsRequest, verifyScriptRequest } from "./worker-final.js";
+import { stepsPerSecond } from "./playback.js";
 
 let modulePromise = null;
 let M = null;
@@ -170,7 +171,9 @@ const handlers = {
   // experiment; runs it unless `run` is false.
   // compare: run B's fields (text by name), checked against the config here
   // (the reply's `compare`, see compare-worker.js); B itself runs on `compare`.
-  start({ fields, resolve = false, run = true, speed: s, probe = null, compare = null }) {
+  // pace: {speed (the link's: "auto", "max" or steps per second), reducedMotion}: the pace
+  // for the steps resolved here replaces `speed` (the reply's `speed`, null: as fast as possible).
+  start({ fields, resolve = false, run = true, speed: s, probe = null, compare = null, pace }) {
     if (s !== undefined) speed = s === null ? Infinity : s;
     const built = configFrom(fields, resolve);
     if (!built.ok) return { ok: false, errors: built.errors };
@@ -179,6 +182,10 @@ const handlers = {
     if (!created.ok) return { ok: false, errors: created.errors };
     experiment = created.experiment;
     runId++;
+    if (pace) {
+      const { speed: choice, reducedMotion = false } = pace;
+      speed = stepsPerSecond(choice, experiment.totalSteps(), { reducedMotion });
+    }
     const probeReference = startProbe(probe);
     const reply = {
       ok: true,
@@ -190,6 +197,7 @@ const handlers = {
       articleOutput: experiment.articleOutput(),
       probe: probeReference,
       compare: resolveCompare(M, built.config, compare),
+      ...(pace ? { speed: speed === Infinity ? null : speed } : {}),
     };
     if (experiment.finished()) {
       // steps = 0: nothing to run, the text is final (after this reply).
