@@ -34,7 +34,10 @@ async function instantiate(imports) {
   let fetchProblem = "the page's origin is opaque (a sandboxed frame or a file), so no fetch";
   if (self.origin !== "null") {
     try {
-      const response = await fetch(assets.wasm, { credentials: "same-origin" });
+      // Started by the worker's first lines (worker-constructor-stream.js), else here.
+      const early = self.batchNormLabWasmResponse;
+      self.batchNormLabWasmResponse = null;
+      const response = await (early ?? fetch(assets.wasm, { credentials: "same-origin" }));
       if (response.ok) {
         // Streaming compilation needs the server to say application/wasm; otherwise the bytes first.
         if ((response.headers.get("content-type") || "").startsWith("application/wasm")) {

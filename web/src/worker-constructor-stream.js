@@ -17,9 +17,17 @@ export default function ExperimentWorker({ name } = {}) {
   const at = (file) => new URL(file, document.baseURI).href;
   const assets = { wasm: at(wasmFile), wasmScript: at(wasmScriptFile) };
   // From disk the page is being replaced: a worker that stays silent until then.
+  // The module's fetch starts before the worker's script is imported (importScripts waits for
+  // it), so both come in together; wasm-stream.js compiles that response as it streams. Not from
+  // an opaque origin ("null"), whose fetch the server would refuse: the worker imports the base64
+  // copy there.
   const code = fromDisk
     ? ""
     : `self.batchNormLabAssets = ${JSON.stringify(assets)};\n` +
+      `if (self.origin !== "null") {\n` +
+      `  self.batchNormLabWasmResponse = fetch(self.batchNormLabAssets.wasm, { credentials: "same-origin" });\n` +
+      `  self.batchNormLabWasmResponse.catch(() => {});\n` +
+      `}\n` +
       `importScripts(${JSON.stringify(at(workerFile))});\n`;
   const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
   try {
