@@ -104,14 +104,26 @@ export function sidewaysOverflow(page) {
 }
 
 // A fresh context and page with everything recorded in `log`.
+// reducedMotion: "reduce" by default, so that a run at the default speed
+// ("auto") is drawn at once, as for a reader who asked for less motion,
+// instead of being played over WATCH_SECONDS (about 4 s a page, the most of
+// the suite's time). A test of the pacing itself, or of anything seen while a
+// run plays, passes reducedMotion: "no-preference".
 export async function openPage(
   env,
   url,
-  { width = 1280, height = 900, colorScheme = "light", permissions = [] } = {},
+  {
+    width = 1280,
+    height = 900,
+    colorScheme = "light",
+    permissions = [],
+    reducedMotion = "reduce",
+  } = {},
 ) {
   const context = await env.browser.newContext({
     viewport: { width, height },
     colorScheme,
+    reducedMotion,
     acceptDownloads: true,
   });
   if (permissions.length) await context.grantPermissions(permissions, { origin: env.base });

@@ -64,17 +64,28 @@ test("a worker that cannot start is retried a few times, then a message says why
     await route.fulfill({ response, headers });
   });
   page.on("worker", () => workers++);
+  // The back-off between restarts (0.2, 1 and 3 s) is jumped over on
+  // Playwright's clock (see the silent-worker tests below).
+  await context.clock.install();
   await page.goto(env.base);
-  await page.waitForFunction(() => document.documentElement.dataset.status === "failed", null, {
-    timeout: 30000,
-  });
+  const failed = page.waitForFunction(
+    () => document.documentElement.dataset.status === "failed",
+    null,
+    { timeout: 30000 },
+  );
+  for (let i = 0; i < 20 && workers < 4; i++) {
+    await page.waitForTimeout(100);
+    await page.clock.fastForward(400);
+  }
+  await failed;
   const text = await page.locator("#notices").textContent();
   assert.match(text, /failed 4 times in a row and was not restarted again/);
   assert.match(text, /WebAssembly/);
   assert.match(await page.locator("#progress-text").textContent(), /Stopped/);
   assert.equal(await page.isDisabled("#btn-run"), true);
   assert.equal(workers, 4, "the first worker and three restarts");
-  await page.waitForTimeout(3500);
+  for (let i = 0; i < 10; i++) await page.clock.fastForward(500);
+  await page.waitForTimeout(300);
   assert.equal(workers, 4, "no restart after giving up");
   assertClean(assert, log, { allowConsoleErrors: [/WebAssembly|wasm|CSP violation/i] });
   await context.close();
@@ -91,10 +102,19 @@ for (const [how, stop] of [
   ],
 ]) {
   test(`a worker that ${how} is noticed, reported and replaced`, async () => {
-    const { page, log, context } = await openPage(env, `${env.base}?steps=300`);
+    // Playwright's clock stands in for the page's own (timers, performance.now)
+    // and lets time flow as usual, so the 15 s of silence the heartbeat waits
+    // for can be jumped over instead of waited for.
+    const { page, log, context } = await openPage(env, "about:blank");
+    await context.clock.install();
+    await page.goto(`${env.base}?steps=300`);
     await waitFinished(page);
     const [worker] = page.workers();
     await worker.evaluate(stop);
+    // Past the 15 s of silence, in steps of less than the heartbeat's second:
+    // each jump fires the due heartbeat once, and a reply from a live worker
+    // (none here) would come in between.
+    for (let waited = 0; waited <= 16000; waited += 800) await page.clock.fastForward(800);
     await page.locator("#notices").waitFor({ state: "visible", timeout: 40000 });
     const text = await page.locator("#notices").textContent();
     assert.match(text, /stopped unexpectedly and was restarted/);

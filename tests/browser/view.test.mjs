@@ -83,7 +83,7 @@ test("autoplay=0 waits for Run; speed=N plays at N steps per second", async () =
 });
 
 test("the first visit plays the article's run in a few seconds; reduced motion draws it at once", async () => {
-  const { page, log, context } = await openPage(env, env.base);
+  const { page, log, context } = await openPage(env, env.base, { reducedMotion: "no-preference" });
   await page.waitForFunction(() => document.documentElement.dataset.status === "running");
   const t0 = Date.now();
   // Watchable: the progress is seen in the middle of the run, frame by frame
