@@ -87,3 +87,45 @@ test("the pace the worker resolves: the link's speed, reduced motion; autoplay=0
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("the first charts are built one per task, and the run's status follows them", async () => {
+  // Each batch of DOM mutations that an observer receives belongs to one task (it is delivered at
+  // the task's end), so charts built in one task would show up in one batch: here the canvases
+  // that each batch touched (Chart.js styles the canvas it takes; the statistic charts also get
+  // data-markers), and when the status changed, in order.
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    window.__batches = [];
+    new MutationObserver((records) => {
+      const batch = [];
+      for (const r of records) {
+        const el = r.target;
+        if (el.localName === "canvas" && el.id.startsWith("chart-")) batch.push(el.id);
+        if (el === document.documentElement && r.attributeName === "data-status")
+          batch.push(`status:${el.dataset.status}`);
+      }
+      if (batch.length) window.__batches.push([...new Set(batch)]);
+    }).observe(document, { attributes: true, subtree: true });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(env.base + "?steps=300");
+  await waitFinished(page);
+  const batches = await page.evaluate(() => window.__batches);
+  const charts = ["chart-mean", "chart-variance", "chart-distance"];
+  const first = (id) => batches.findIndex((b) => b.includes(id));
+  const at = charts.map(first);
+  assert.ok(
+    at.every((i) => i >= 0),
+    JSON.stringify(batches),
+  );
+  // One chart per batch: no batch that first touches a chart touches another one first.
+  assert.equal(new Set(at).size, 3, JSON.stringify(batches));
+  assert.ok(at[0] < at[1] && at[1] < at[2], JSON.stringify(batches));
+  // Running only once the three charts are there.
+  const running = batches.findIndex((b) => b.includes("status:running"));
+  assert.ok(running > at[2], JSON.stringify(batches));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -24,6 +24,13 @@ import { addCompare, fillCompare, fitDistanceAxis } from "./compare-chart.js";
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 export { statisticRange } from "./chart-build.js";
 
+// Lets the browser run other tasks (input, a frame) before the caller goes on: scheduler.yield
+// where there is one (the rest runs before other tasks queued meanwhile), else a task.
+function nextTask() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export class Charts {
   constructor(canvases) {
     this.canvases = canvases; // {mean, variance, distance}
@@ -33,6 +40,9 @@ export class Charts {
     this.run = null;
     this.store = null;
     this.compare = null; // run B of a comparison: {config, store} (compare-chart.js)
+    this.pending = null; // a setup in parts under way (setupInParts): a promise
+    this.partial = null; // its charts built so far
+    this.warm = false; // whether charts were built before (Chart.js's first use is costly)
   }
 
   // Draws run B over A's charts (null: stops); finished(): whether A is done.
@@ -42,59 +52,108 @@ export class Charts {
     this.retheme();
   }
 
-  // (Re)creates the charts for a run: `shown` channels drawn, config for the
+  // (Re)creates the charts for a run, in this task: `shown` channels drawn, config for the
   // bands, the theory and the fixed axes.
-  setup({ shown, totalSteps, config, decimated = false }) {
-    this.destroy();
-    this.run = { shown, totalSteps, config, decimated };
-    this.focus = Math.min(this.focus, Math.max(shown - 1, 0));
-    const n = config.batch * config.height * config.width;
-    const m = config.momentum;
-    const t = theme();
-    this.t = t;
-    // The scenario fields: axes, band and markers follow the regimes.
-    const scenario = hasScenario(config) ? expectedRun(config) : null;
-    const marks = scenario ? scenarioMarkers(config) : [];
-    // The true values move only with shift, scale or a switch (not a freeze).
-    labelDistanceChoices(scenario !== null && hasScenario({ ...config, freeze: null }));
-    const halfMean = statisticRange(m, n, "mean");
-    const halfVar = statisticRange(m, n, "var");
-    this.charts = {
-      mean: statisticChart(this.canvases.mean, t, {
-        yTitle: "mean",
-        keys: ["runningMean", "manualMean"],
-        shown,
-        totalSteps,
-        center: 0,
-        half: halfMean,
-        range: scenario && scenarioRange(config, "mean", halfMean.half),
-        marks,
-      }),
-      variance: statisticChart(this.canvases.variance, t, {
-        yTitle: "variance",
-        keys: ["runningVar", "manualVar"],
-        shown,
-        totalSteps,
-        center: 1,
-        half: halfVar,
-        range: scenario && scenarioRange(config, "var", halfVar.half),
-        marks,
-      }),
-      distance: distanceChart(this.canvases.distance, t, {
-        totalSteps,
-        range: this.#distanceRange(config, n, totalSteps, this.stat),
-      }),
-    };
-    const meanBand = scenario
-      ? scenarioBand(scenario, "mean")
-      : bandPoints((s) => runningMeanVariance(m, n, s), 0, 2, totalSteps);
-    const varBand = scenario
-      ? scenarioBand(scenario, "var")
-      : bandPoints((s) => runningVarVariance(m, n, s), 1, 2, totalSteps);
-    this.#setBand(this.charts.mean, meanBand);
-    this.#setBand(this.charts.variance, n >= 2 ? varBand : null);
-    if (this.compare) addCompare(this, this.compare, t);
-    this.#restyle();
+  setup(run) {
+    this.#token = null; // a setup in parts under way stops (its charts are destroyed)
+    this.pending = null;
+    for (const part of this.#setupParts(run)) part();
+  }
+
+  // The same setup in four tasks of its own (one chart each, then the bands and styles);
+  // resolves with whether the charts show this run. Chart.js's first charts are cold: the whole
+  // first setup took 70 to 110 ms of CPU in one task, a setup repeated 17 to 35 ms
+  // (docs/benchmarks.md). Until it resolves `pending` is set and `charts` is null (what reads or
+  // draws the charts waits or does nothing); a later setup or setupInParts stops it.
+  setupInParts(run) {
+    const parts = this.#setupParts(run);
+    const token = {};
+    this.#token = token;
+    const built = (async () => {
+      // First a yield: the task that asked (the worker's reply) has done its own work.
+      for (const part of parts) {
+        await nextTask();
+        if (this.#token !== token) break;
+        part();
+      }
+      if (this.#token === token) this.pending = null;
+      return this.run === run && this.charts !== null;
+    })();
+    this.pending = built;
+    return built;
+  }
+
+  #token = null;
+
+  #setupParts(run) {
+    const { shown, totalSteps, config } = run;
+    const built = {};
+    let s; // what the parts share
+    return [
+      () => {
+        this.destroy();
+        this.partial = built;
+        this.run = run;
+        this.focus = Math.min(this.focus, Math.max(shown - 1, 0));
+        const n = config.batch * config.height * config.width;
+        const m = config.momentum;
+        const t = theme();
+        this.t = t;
+        // The scenario fields: axes, band and markers follow the regimes.
+        const scenario = hasScenario(config) ? expectedRun(config) : null;
+        const marks = scenario ? scenarioMarkers(config) : [];
+        // The true values move only with shift, scale or a switch (not a freeze).
+        labelDistanceChoices(scenario !== null && hasScenario({ ...config, freeze: null }));
+        s = { n, m, t, scenario, marks };
+        const half = statisticRange(m, n, "mean");
+        built.mean = statisticChart(this.canvases.mean, t, {
+          yTitle: "mean",
+          keys: ["runningMean", "manualMean"],
+          shown,
+          totalSteps,
+          center: 0,
+          half,
+          range: scenario && scenarioRange(config, "mean", half.half),
+          marks,
+        });
+      },
+      () => {
+        const { n, m, t, scenario, marks } = s;
+        const half = statisticRange(m, n, "var");
+        built.variance = statisticChart(this.canvases.variance, t, {
+          yTitle: "variance",
+          keys: ["runningVar", "manualVar"],
+          shown,
+          totalSteps,
+          center: 1,
+          half,
+          range: scenario && scenarioRange(config, "var", half.half),
+          marks,
+        });
+      },
+      () => {
+        built.distance = distanceChart(this.canvases.distance, s.t, {
+          totalSteps,
+          range: this.#distanceRange(config, s.n, totalSteps, this.stat),
+        });
+      },
+      () => {
+        const { n, m, t, scenario } = s;
+        this.partial = null;
+        this.charts = built;
+        this.warm = true;
+        const meanBand = scenario
+          ? scenarioBand(scenario, "mean")
+          : bandPoints((x) => runningMeanVariance(m, n, x), 0, 2, totalSteps);
+        const varBand = scenario
+          ? scenarioBand(scenario, "var")
+          : bandPoints((x) => runningVarVariance(m, n, x), 1, 2, totalSteps);
+        this.#setBand(this.charts.mean, meanBand);
+        this.#setBand(this.charts.variance, n >= 2 ? varBand : null);
+        if (this.compare) addCompare(this, this.compare, t);
+        this.#restyle();
+      },
+    ];
   }
 
   // Whether the band is drawn (the legend names it only then): not for a
@@ -256,6 +315,9 @@ export class Charts {
   }
 
   destroy() {
+    // The charts of a setup in parts that was stopped half way.
+    for (const chart of Object.values(this.partial ?? {})) chart.destroy();
+    this.partial = null;
     if (!this.charts) return;
     for (const chart of Object.values(this.charts)) chart.destroy();
     this.charts = null;

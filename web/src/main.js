@@ -170,15 +170,28 @@ const session = new Session(state, engine, {
     lesson.renderConfig();
     lenses.notify("config");
   },
+  // Returns a promise while the charts are built (the first time, in several tasks): the status
+  // changes to running or paused after it.
   started(reply) {
     const { shown, totalSteps, bucketSize } = state.store;
-    charts.setup({ shown, totalSteps, config: state.config, decimated: bucketSize > 1 });
-    renderChannelNote(shown, reply.channels);
-    lesson.started(shown);
-    inspector.started();
-    // Each run at the chosen pace: "auto" depends on the run's length.
-    const rate = rateFor(totalSteps);
-    if (rate !== state.speed) session.setSpeed(rate).catch(reportError);
+    const run = { shown, totalSteps, config: state.config, decimated: bucketSize > 1 };
+    const rest = () => {
+      renderChannelNote(shown, reply.channels);
+      lesson.started(shown);
+      inspector.started();
+      // Each run at the chosen pace: "auto" depends on the run's length.
+      const rate = rateFor(totalSteps);
+      if (rate !== state.speed) session.setSpeed(rate).catch(reportError);
+    };
+    if (charts.warm) {
+      charts.setup(run);
+      rest();
+      return null;
+    }
+    // Chart.js's first charts are costly: one chart per task (charts.setupInParts).
+    return charts.setupInParts(run).then((shows) => {
+      if (shows) rest();
+    });
   },
   status() {
     controls.render(state.status);

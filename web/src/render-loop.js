@@ -55,40 +55,46 @@ export class RenderLoop {
       : 0;
     // Each chart is drawn in its own task after the frame (charts.updateParts): one task for all
     // three held the main thread past 50 ms on a long run.
-    const draw = () =>
-      requestAnimationFrame(() => {
-        this.chartDrawing = true;
-        const store = this.state.store;
-        const parts = store ? this.charts.updateParts(store) : [];
-        const t0 = performance.now();
-        // A run's first data (a chunk or two, quick to draw) goes on all three charts in this
-        // frame's task: on a busy machine each task in between waits for its turn. Later
-        // redraws go part by part.
-        const next = () => {
-          const part = parts.shift();
-          if (part) {
-            part();
-            if (throttled) setTimeout(next, 0);
-            else next();
-            return;
-          }
-          this.chartQueued = false;
-          this.chartDrawing = false;
-          if (store?.stepsDone > 0) this.chartedStore = store;
-          // For bench/page-metrics.mjs: when the first data was charted, from navigation start.
-          if (store?.stepsDone > 0 && !firstDataMarked) {
-            firstDataMarked = true;
-            performance.mark("batchnorm-lab:first-data");
-          }
-          this.lastChart = performance.now();
-          requestAnimationFrame(() => {
-            this.chartCost = performance.now() - t0;
-          });
-          if (this.chartStale) this.schedule();
-        };
-        if (throttled) setTimeout(next, 0);
-        else next();
-      });
+    const draw = () => requestAnimationFrame(paint);
+    const paint = () => {
+      // The charts are being built (charts.setupInParts): drawn in the frame after they are.
+      if (this.charts.pending) {
+        this.charts.pending.then(draw);
+        return;
+      }
+      this.chartDrawing = true;
+      const store = this.state.store;
+      const parts = store ? this.charts.updateParts(store) : [];
+      const drawn = parts.length > 0;
+      const t0 = performance.now();
+      // A run's first data (a chunk or two, quick to draw) goes on all three charts in this
+      // frame's task: on a busy machine each task in between waits for its turn. Later
+      // redraws go part by part.
+      const next = () => {
+        const part = parts.shift();
+        if (part) {
+          part();
+          if (throttled) setTimeout(next, 0);
+          else next();
+          return;
+        }
+        this.chartQueued = false;
+        this.chartDrawing = false;
+        if (drawn && store.stepsDone > 0) this.chartedStore = store;
+        // For bench/page-metrics.mjs: when the first data was charted, from navigation start.
+        if (drawn && store.stepsDone > 0 && !firstDataMarked) {
+          firstDataMarked = true;
+          performance.mark("batchnorm-lab:first-data");
+        }
+        this.lastChart = performance.now();
+        requestAnimationFrame(() => {
+          this.chartCost = performance.now() - t0;
+        });
+        if (this.chartStale) this.schedule();
+      };
+      if (throttled) setTimeout(next, 0);
+      else next();
+    };
     if (wait > 0) setTimeout(draw, wait);
     else draw();
   }

@@ -5,7 +5,8 @@ import { TraceStore } from "./trace.js";
 import { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 
 export class Session {
-  // on: {config(reply), started(reply), status(), trace(), output(), probeSeed()
+  // on: {config(reply), started(reply) (may return a promise: the charts being built),
+  // status(), trace(), output(), probeSeed()
   // (the probe seed's text for a new run, or null: no probe), compareFields()
   // (run B's fields, text by name, or null)}
   constructor(state, engine, on) {
@@ -72,8 +73,14 @@ export class Session {
     state.probe = reply.probe ?? null;
     state.rate = { t: performance.now(), steps: 0, value: 0 };
     this.on.config(reply);
-    this.on.started(reply);
+    const building = this.on.started(reply);
     this.on.output();
+    // The charts built over several tasks (the first time): the run's status follows them.
+    if (building) {
+      await building;
+      // The run finished meanwhile, or another start (or a restart) took over: that status stands.
+      if (state.runId !== reply.runId || state.status !== "starting") return reply;
+    }
     this.setStatus(run ? "running" : "paused");
     return reply;
   }
