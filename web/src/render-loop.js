@@ -67,14 +67,15 @@ export class RenderLoop {
       const parts = store ? this.charts.updateParts(store) : [];
       const drawn = parts.length > 0;
       const t0 = performance.now();
-      // A run's first data (a chunk or two, quick to draw) goes on all three charts in this
-      // frame's task: on a busy machine each task in between waits for its turn. Later
-      // redraws go part by part.
+      // A run's first data (a chunk or two, quick to draw) goes on the three charts at once, one
+      // chart a task where scheduler.yield lets the rest go before other waiting tasks (a task
+      // queued behind them waits its turn on a busy machine). Later redraws go part by part.
       const next = () => {
         const part = parts.shift();
         if (part) {
           part();
           if (throttled) setTimeout(next, 0);
+          else if (globalThis.scheduler?.yield) globalThis.scheduler.yield().then(next);
           else next();
           return;
         }
