@@ -20,16 +20,10 @@ import {
 import { labelDistanceChoices } from "./chart-markers.js";
 import { statisticRange, statisticChart, distanceChart, styleChannels } from "./chart-build.js";
 import { addCompare, fillCompare, fitDistanceAxis } from "./compare-chart.js";
+import { nextTask } from "./next-task.js";
 
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 export { statisticRange } from "./chart-build.js";
-
-// Lets the browser run other tasks (input, a frame) before the caller goes on: scheduler.yield
-// where there is one (the rest runs before other tasks queued meanwhile), else a task.
-function nextTask() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 export class Charts {
   constructor(canvases) {

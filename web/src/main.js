@@ -11,19 +11,10 @@ import { ConfigForm } from "./form.js";
 import { Controls } from "./controls.js";
 import { RenderLoop, renderChannelNote } from "./render-loop.js";
 import { SharePanel } from "./share.js";
-import { setupEmbed } from "./embed.js";
 import { renderExplanation, renderObserved } from "./explanation.js";
-import { showNotices, hideNotices, initNotices, reportError } from "./notices.js";
-import {
-  readLink,
-  linkQuery,
-  pageUrl,
-  writeAddress,
-  formatValue,
-  shownValue,
-  setConfigFields,
-} from "./link.js";
-import { fallbackMessages, pytorchNotice, LINK_NOTICE_TITLE } from "./link-notices.js";
+import { showNotices, hideNotices, reportError } from "./notices.js";
+import { readLink, linkQuery, pageUrl, writeAddress, formatValue, shownValue } from "./link.js";
+import { bootPage } from "./boot.js";
 import { LessonPanel } from "./lesson-panel.js";
 import { applyTheme, applyPanels, applyControls, applyFrameHeight } from "./view.js";
 import { stepsPerSecond } from "./playback.js";
@@ -90,9 +81,7 @@ const lenses = new Lenses({
   engine: { request: (...args) => engine.request(...args) },
   onToggle(names) {
     state.page.lens = names.length ? names : null;
-    if (!state.config) return;
-    writeAddress(query());
-    share.render();
+    if (state.config) relink();
   },
 });
 lenses.mount(document.querySelector("main.layout"));
@@ -100,9 +89,7 @@ registerLenses(lenses, {
   charts,
   // A lens with link fields of its own (the seeds lens's mc=) rewrites the link.
   onLink() {
-    if (!state.config) return;
-    writeAddress(query());
-    share.render();
+    if (state.config) relink();
   },
 });
 // A guided story (story=NAME): its config, its lens with the answer, no autoplay.
@@ -111,10 +98,7 @@ const stories = new Stories({
   session: { start: (...a) => session.start(...a), fields: () => session.fields() },
   lenses,
   engine: { request: (...args) => engine.request(...args) },
-  onLeave() {
-    writeAddress(query());
-    share.render();
-  },
+  onLeave: () => relink(),
 });
 stories.mount(document.getElementById("app"));
 
@@ -164,8 +148,7 @@ const renderLoop = new RenderLoop(state, charts, {
 const session = new Session(state, engine, {
   config(reply) {
     state.compareNotices = compare.configured(reply);
-    writeAddress(query());
-    share.render();
+    relink();
     renderExplanation(state.config);
     lesson.renderConfig();
     lenses.notify("config");
@@ -214,8 +197,7 @@ const controls = new Controls({
   heldRun: () => stories.askFirst(),
   async onSpeed(choice) {
     state.page.speed = choice;
-    writeAddress(query());
-    share.render();
+    relink();
     await session.setSpeed(rateFor(state.store?.totalSteps ?? 0));
     session.on.status();
   },
@@ -265,66 +247,6 @@ document.addEventListener(RERUN_EVENT, (event) => {
     .catch(reportError);
 });
 
-async function boot() {
-  initNotices();
-  if (state.page.embed) setupEmbed();
-  // On a phone the charts come first and the form on demand.
-  else if (matchMedia("(max-width: 999px)").matches) $("settings").open = false;
-  session.setStatus("loading");
-  // The grammar's fields (init's reply) name the config's fields in the link and the form.
-  const named = engine.ready.then(({ fields }) => {
-    state.names = fields.map((f) => f.name);
-    setConfigFields(fields);
-    form.setFields(fields);
-  });
-  named.catch(() => {}); // rejected only when the engine gives up (onGiveUp tells)
-  // The link's config is sent at once, behind the worker's init, and runs at once at the
-  // link's pace (which the worker resolves from the steps), unless it waits for Run
-  // (autoplay=0, a story): then it is started paused and reset below.
-  const autoplay = state.page.autoplay && !stories.holdsRun();
-  const first = {
-    resolve: true,
-    run: autoplay,
-    after: named,
-    pace: { speed: state.page.speed, reducedMotion: reducedMotion.matches },
-  };
-  const configText = stories.configText(link.configText);
-  let reply;
-  try {
-    reply = await session.start(configText, { ...first, now: true });
-  } catch (error) {
-    // The first worker failed before it answered: its successor takes the config.
-    if (engine.stopped || !error.unanswered) throw error;
-    await named;
-    reply = await session.start(configText, first);
-  }
-  if (reply.ok === false) {
-    showNotices(
-      "This config cannot run:",
-      reply.errors.map((e) => e.message),
-      { alert: true },
-    );
-    return;
-  }
-  form.fill(state.config);
-  // The link's lens in view (the full page: an embed shows its panels only).
-  if (state.page.lens && !state.page.embed) lenses.open(state.page.lens, { scroll: true });
-  state.pytorchNotice = pytorchNotice(reply.notices, link.configText);
-  lenses.notify("notices");
-  const messages = [
-    ...fallbackMessages(reply.notices, link.problems),
-    ...(state.compareNotices ?? []),
-  ];
-  if (messages.length && !stories.holdNotices(LINK_NOTICE_TITLE, messages)) {
-    showNotices(LINK_NOTICE_TITLE, messages);
-    // An author testing an embed looks at the console too.
-    if (state.page.embed) for (const m of messages) console.warn(`BatchNorm Lab: ${m}`);
-  }
-  // steps=0 finishes by itself; otherwise play it, or wait for Run (autoplay=0).
-  if (state.store.totalSteps === 0 || autoplay) return;
-  await session.reset();
-}
-
-boot().catch((error) => {
+bootPage({ state, link, engine, session, form, stories, lenses, reducedMotion }).catch((error) => {
   if (!engine.stopped) reportError(error);
 });
