@@ -27,7 +27,8 @@ constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 // PyTorch's variance kernel (compiled with FMA) fuses m2 + delta * new_delta.
 // On x86-64 an FMA clone runs where the CPU has it; WebAssembly has no fma
-// instruction, so it is emulated exactly there. Not under clang: clang 14 (the
+// instruction: there the unfused sum is proven equal to the fused one, or the
+// fma emulated exactly (welford_m2.h). Not under clang: clang 14 (the
 // fuzz build) refuses target_clones on a function template.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__EMSCRIPTEN__)
 #define BNLAB_WELFORD_CLONES __attribute__((target_clones("fma", "default")))

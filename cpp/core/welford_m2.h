@@ -22,8 +22,9 @@ namespace bnlab {
 // p * 2^-53 is exact too). If |e| + p * 2^-53 < g / 2, with g the gap between s
 // and the double just below it (for s > 0 never wider than the gap above), the
 // exact value is strictly inside the rounding interval of s, so s is the fused
-// result. The computed bound rounds up or exactly, never below the exact one,
-// and the comparison is strict, so a proof holds. Everything else (s <= 0, p
+// result. The computed bound may round down, but rounding is monotone and g / 2
+// is a double (exact, or 0 for s below 2^-1021), so bound < g / 2 still implies
+// that the exact bound is below it: a proof holds. Everything else (s <= 0, p
 // below 2^-960, zero, infinite or NaN values, and sums that sit too close to a
 // rounding boundary: about p / q of the values, so mostly the first values of a
 // channel) is left to the caller: `*exact` is false.

@@ -89,13 +89,23 @@ test("the pace the worker resolves: the link's speed, reduced motion; autoplay=0
 });
 
 test("the first charts are built one per task, and the run's status follows them", async () => {
-  // Each batch of DOM mutations that an observer receives belongs to one task (it is delivered at
-  // the task's end), so charts built in one task would show up in one batch: here the canvases
-  // that each batch touched (Chart.js styles the canvas it takes; the statistic charts also get
-  // data-markers), and when the status changed, in order.
+  // The batches of DOM mutations that an observer receives (at each microtask checkpoint): the
+  // canvases each batch touched (Chart.js styles the canvas it takes; the statistic charts also
+  // get data-markers) and when the status changed, in order; and "(task)" wherever a new task
+  // began through scheduler.yield or a timer, the two ways the page yields. A batch can end
+  // inside a task (at a microtask checkpoint), so the charts are in separate tasks only if such
+  // a marker comes between them.
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(() => {
     window.__batches = [];
+    const mark = () => window.__batches.push(["(task)"]);
+    if (globalThis.scheduler?.yield) {
+      const yieldNow = scheduler.yield.bind(scheduler);
+      scheduler.yield = () => yieldNow().then(mark);
+    }
+    const timer = window.setTimeout;
+    window.setTimeout = (fn, ...rest) =>
+      timer(typeof fn === "function" ? (...args) => (mark(), fn(...args)) : fn, ...rest);
     new MutationObserver((records) => {
       const batch = [];
       for (const r of records) {
@@ -120,9 +130,12 @@ test("the first charts are built one per task, and the run's status follows them
     at.every((i) => i >= 0),
     JSON.stringify(batches),
   );
-  // One chart per batch: no batch that first touches a chart touches another one first.
+  // One chart per task: no batch that first touches a chart touches another one first, and a
+  // new task began between one chart and the next.
   assert.equal(new Set(at).size, 3, JSON.stringify(batches));
   assert.ok(at[0] < at[1] && at[1] < at[2], JSON.stringify(batches));
+  const taskBetween = (from, to) => batches.slice(from + 1, to).some((b) => b.includes("(task)"));
+  assert.ok(taskBetween(at[0], at[1]) && taskBetween(at[1], at[2]), JSON.stringify(batches));
   // Running only once the three charts are there.
   const running = batches.findIndex((b) => b.includes("status:running"));
   assert.ok(running > at[2], JSON.stringify(batches));

@@ -126,3 +126,76 @@ for (const [how, stop] of [
     await context.close();
   });
 }
+
+test("the first worker dies after init's reply, before start's: the link's run plays on the next", async () => {
+  const { page, log, context } = await openPage(env, "about:blank", {
+    reducedMotion: "no-preference",
+  });
+  await context.addInitScript(() => {
+    window.__statuses = [];
+    new MutationObserver(() => {
+      const s = document.documentElement.dataset.status;
+      if (s && window.__statuses.at(-1) !== s) window.__statuses.push(s);
+    }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-status"] });
+    // The first worker: its first start is held back, and once it has answered init it fails
+    // (terminated, with the error event a crash gives), so the start was never answered.
+    const RealWorker = window.Worker;
+    let made = 0;
+    window.Worker = class extends RealWorker {
+      constructor(...args) {
+        super(...args);
+        if (made++ > 0) return;
+        const post = this.postMessage.bind(this);
+        this.postMessage = (message, ...rest) => {
+          if (message?.type !== "start") return post(message, ...rest);
+          this.addEventListener("message", (event) => {
+            if (!event.data?.fields) return; // init's reply names the grammar's fields
+            setTimeout(() => {
+              this.terminate();
+              this.onerror?.(new ErrorEvent("error", { message: "killed by the test" }));
+            });
+          });
+        };
+      }
+    };
+  });
+  await page.goto(`${env.base}?steps=300`);
+  await waitFinished(page);
+  const statuses = await page.evaluate(() => window.__statuses);
+  // Started twice (the first start was never answered); the second plays and finishes, never
+  // shown as idle in between (the restart's "idle once the next worker is up" came too late).
+  assert.equal(statuses.filter((s) => s === "starting").length, 2, JSON.stringify(statuses));
+  assert.deepEqual(statuses.slice(statuses.lastIndexOf("starting")), [
+    "starting",
+    "running",
+    "finished",
+  ]);
+  const text = await page.locator("#notices").textContent();
+  assert.match(text, /stopped unexpectedly and was restarted/);
+  assert.match(text, /killed by the test/);
+  assertClean(assert, log);
+  await context.close();
+});
+
+test("a worker that cannot be constructed at first: a notice, and the link's run on the next", async () => {
+  // The first worker fails inside the engine's constructor, before main.js has given the
+  // engine its handlers (engine-boot.js keeps the call for them).
+  const { page, log, context } = await openPage(env, "about:blank");
+  await context.addInitScript(() => {
+    const RealWorker = window.Worker;
+    let made = 0;
+    window.Worker = class extends RealWorker {
+      constructor(...args) {
+        if (made++ === 0) throw new Error("refused by the test");
+        super(...args);
+      }
+    };
+  });
+  await page.goto(`${env.base}?steps=300`);
+  await waitFinished(page);
+  const text = await page.locator("#notices").textContent();
+  assert.match(text, /stopped unexpectedly and was restarted/);
+  assert.match(text, /the worker could not be created \(refused/);
+  assertClean(assert, log);
+  await context.close();
+});

@@ -31,3 +31,10 @@ export function chartsPng(charts, titles) {
   });
   return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
 }
+
+// The page's three charts (a Charts) as one PNG, once they are built (null: there are none).
+export async function pagePng(charts, titles) {
+  await charts.pending?.catch(() => {});
+  const c = charts.charts;
+  return c ? chartsPng([c.mean, c.variance, c.distance], titles) : null;
+}

@@ -6,7 +6,6 @@
 import { theme, withAlpha } from "./chart-style.js";
 import { bandPoints, runningMeanVariance, runningVarVariance } from "./theory.js";
 import { sampleSteps, distanceSeries, expectationSeries, distanceRange } from "./distance.js";
-import { chartsPng } from "./chart-png.js";
 import {
   hasScenario,
   expectedRun,
@@ -54,23 +53,25 @@ export class Charts {
     for (const part of this.#setupParts(run)) part();
   }
 
-  // The same setup in four tasks of its own (one chart each, then the bands and styles);
-  // resolves with whether the charts show this run. Chart.js's first charts are cold: the whole
-  // first setup took 70 to 110 ms of CPU in one task, a setup repeated 17 to 35 ms
-  // (docs/benchmarks.md). Until it resolves `pending` is set and `charts` is null (what reads or
-  // draws the charts waits or does nothing); a later setup or setupInParts stops it.
+  // The same setup in four tasks (a chart each, then bands and styles), as Chart.js's cold first
+  // setup took 70 to 110 ms of CPU in one task (docs/benchmarks.md); resolves with whether the
+  // charts show this run. Until then `pending` is set and `charts` null (readers wait or do
+  // nothing); a later setup or setupInParts stops it.
   setupInParts(run) {
     const parts = this.#setupParts(run);
     const token = {};
     this.#token = token;
     const built = (async () => {
-      // First a yield: the task that asked (the worker's reply) has done its own work.
-      for (const part of parts) {
-        await nextTask();
-        if (this.#token !== token) break;
-        part();
+      try {
+        // First a yield: the task that asked (the worker's reply) has done its own work.
+        for (const part of parts) {
+          await nextTask();
+          if (this.#token !== token) break;
+          part();
+        }
+      } finally {
+        if (this.#token === token) this.pending = null; // also when a part threw
       }
-      if (this.#token === token) this.pending = null;
       return this.run === run && this.charts !== null;
     })();
     this.pending = built;
@@ -301,11 +302,6 @@ export class Charts {
     const store = this.store;
     this.setup(this.run);
     if (store) this.update(store);
-  }
-
-  // One PNG of the three charts on the page's background, with titles.
-  toPngBlob(titles) {
-    return chartsPng([this.charts.mean, this.charts.variance, this.charts.distance], titles);
   }
 
   destroy() {

@@ -113,7 +113,7 @@ export class Engine {
     const failed = [...this.pending.values()];
     this.pending.clear();
     for (const { reject } of failed) {
-      // Marked: a request the worker never answered (main.js's boot sends its first again).
+      // Marked: a request the worker never answered (boot.js sends its first again).
       reject(Object.assign(new Error(`the engine stopped: ${reason}`), { unanswered: true }));
     }
     this.failures++;
@@ -147,8 +147,10 @@ export class Engine {
   }
 
   // Sends a request at once, behind the init message of the worker that is starting (a worker
-  // takes its messages in order: the reply follows init's); rejects if that worker fails first.
-  // The page's first start goes this way: no round trip between init's reply and the start.
+  // takes its messages in order, but its reply may come before init's: both wait for the module,
+  // and init's handler has one more step); rejects if that worker fails first. The page's first
+  // start goes this way, with no round trip between init's reply and the start; its caller waits
+  // for `ready` too (session.start's `after`).
   requestNow(type, payload = {}) {
     return this.worker ? this.#send(type, payload) : this.request(type, payload);
   }

@@ -127,8 +127,10 @@ engineHandlers({
     );
     state.runId = null;
     session.setStatus("loading");
+    // Idle once the next worker is up, unless a start was sent meanwhile (the boot's first
+    // config, sent again to the new worker): that start sets the status.
     engine.ready.then(
-      () => session.setStatus("idle"),
+      () => state.status === "loading" && session.setStatus("idle"),
       () => {},
     );
   },

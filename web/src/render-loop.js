@@ -59,7 +59,7 @@ export class RenderLoop {
     const paint = () => {
       // The charts are being built (charts.setupInParts): drawn in the frame after they are.
       if (this.charts.pending) {
-        this.charts.pending.then(draw);
+        this.charts.pending.then(draw, draw);
         return;
       }
       this.chartDrawing = true;

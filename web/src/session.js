@@ -24,7 +24,7 @@ export class Session {
   // ones fall back (the reply's notices say how); otherwise a bad field is
   // refused: resolves with {ok: false, errors} and the old run stays as it was.
   //
-  // The page's first start (main.js boot) sends at once, behind the worker's init
+  // The page's first start (boot.js) sends at once, behind the worker's init
   // (`now`), waits for `after` (the grammar's field names set) before the reply is
   // used, and gives the worker the link's pace (`pace`: {speed, reducedMotion}), which
   // it turns into steps per second for the steps it resolved, so that the run starts
@@ -77,7 +77,14 @@ export class Session {
     this.on.output();
     // The charts built over several tasks (the first time): the run's status follows them.
     if (building) {
-      await building;
+      try {
+        await building;
+      } catch (error) {
+        // Charts that could not be built: the run and its text go on, the error is reported.
+        if (state.runId === reply.runId && state.status === "starting")
+          this.setStatus(run ? "running" : "paused");
+        throw error;
+      }
       // The run finished meanwhile, or another start (or a restart) took over: that status stands.
       if (state.runId !== reply.runId || state.status !== "starting") return reply;
     }

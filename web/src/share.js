@@ -6,6 +6,7 @@ import { formatValue } from "./link.js";
 import { setupEmbedDialog } from "./embed-dialog.js";
 import { setupVerifyDownload } from "./verify-download.js";
 import { pytorchPairCode } from "./compare-export.js";
+import { pagePng } from "./chart-png.js";
 
 const $ = (id) => document.getElementById(id);
 const CHART_TITLES = ["Mean", "Variance", "Distance from the true value"];
@@ -45,7 +46,7 @@ export class SharePanel {
     });
     $("dl-png").addEventListener("click", async () => {
       if (!this.#haveTrace()) return;
-      const blob = await charts.toPngBlob(CHART_TITLES);
+      const blob = await pagePng(charts, CHART_TITLES);
       if (blob) this.#download(blob, "image/png", "png");
     });
     setupVerifyDownload({
