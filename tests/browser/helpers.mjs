@@ -232,8 +232,9 @@ export function queryFor(config) {
 // Opens each link (a query string) in one of `pages` pages side by side (most
 // of the wait is a worker starting) and calls `check(outcome, link, page, log)`
 // once its run is going: outcome {status, notices (the notice list's lines),
-// search (the address's query after the page rewrote it)}; status "timeout"
-// if no run started in time. `log` holds only this link's records.
+// search (the address's query after the page rewrote it)}; status "timeout (S: P)"
+// if no run started in time, with the page's status S and progress line P then.
+// `log` holds only this link's records.
 export async function openLinks(env, links, check, { pages = 3, timeout = 60000 } = {}) {
   let taken = 0;
   await Promise.all(
@@ -262,7 +263,14 @@ export async function openLinks(env, links, check, { pages = 3, timeout = 60000 
             search: location.search,
           }));
         } catch {
-          outcome = { status: "timeout", notices: [], search: "" };
+          // What the page was doing, for the report: its status and progress line.
+          const where = await page
+            .evaluate(() => {
+              const progress = document.querySelector("#progress-text")?.textContent ?? "";
+              return `${document.documentElement.dataset.status}: ${progress.trim()}`;
+            })
+            .catch((error) => `not readable: ${error.message}`);
+          outcome = { status: `timeout (${where})`, notices: [], search: "" };
         }
         await check(outcome, link, page, log);
       }
