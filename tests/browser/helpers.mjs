@@ -247,9 +247,11 @@ export async function openLinks(env, links, check, { pages = 3, timeout = 60000 
         await page.goto(env.base + link);
         let outcome;
         try {
+          // "idle" too: a link with autoplay=0 is started paused and reset at once, to wait
+          // for Run; the poll can miss the short "paused" between.
           await page.waitForFunction(
             () =>
-              ["running", "paused", "finished", "failed"].includes(
+              ["running", "paused", "finished", "failed", "idle"].includes(
                 document.documentElement.dataset.status,
               ),
             null,
