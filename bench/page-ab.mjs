@@ -53,13 +53,13 @@ if (values.trace) {
   console.log(`load average before ${fmt(before)}, after ${fmt(os.loadavg())}`);
   process.exit(0);
 }
-const { CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
+const { PAGE_CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
 const { chromium } = await import("playwright-core");
 const { serve } = await import("../scripts/serve.mjs");
 const servers = [];
 for (const root of dirs) servers.push(await serve({ root, port: 0, host: "127.0.0.1" }));
 const browser = await chromium.launch({
-  executablePath: CHROMIUM,
+  executablePath: PAGE_CHROMIUM,
   args: CHROMIUM_FLAGS,
   headless: true,
 });

@@ -129,8 +129,9 @@ export async function pageMetrics({ runs = 3, dist = DIST } = {}) {
     }
   }
   // The test suite's Chromium and flags; loaded here, as playwright-core is, only when the page is measured.
-  const { CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (or set CHROMIUM_PATH)`);
+  const { PAGE_CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
+  if (!existsSync(PAGE_CHROMIUM))
+    throw new Error(`${PAGE_CHROMIUM} is missing (or set CHROMIUM_PATH)`);
   const { chromium } = await import("playwright-core");
   const { serve } = await import("../scripts/serve.mjs");
   const server = await serve({ root: dist, port: 0, host: "127.0.0.1" });
@@ -143,7 +144,7 @@ export async function pageMetrics({ runs = 3, dist = DIST } = {}) {
   );
   const base = `http://localhost:${server.server.address().port}/`;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: PAGE_CHROMIUM,
     args: CHROMIUM_FLAGS,
     headless: true,
   });

@@ -30,12 +30,12 @@ function statusRecorder() {
 }
 
 export async function pageTrace({ dist = path.join(root, "dist"), query = "" } = {}) {
-  const { CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
+  const { PAGE_CHROMIUM, CHROMIUM_FLAGS } = await import("../tests/browser/helpers.mjs");
   const { chromium } = await import("playwright-core");
   const { serve } = await import("../scripts/serve.mjs");
   const server = await serve({ root: dist, port: 0, host: "127.0.0.1" });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: PAGE_CHROMIUM,
     args: CHROMIUM_FLAGS,
     headless: true,
   });

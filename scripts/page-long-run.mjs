@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
-import { dist, CHROMIUM } from "../tests/browser/helpers.mjs";
+import { dist, PAGE_CHROMIUM } from "../tests/browser/helpers.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,7 +61,7 @@ function browserPssKiB() {
 }
 
 const browser = await chromium.launch({
-  executablePath: CHROMIUM,
+  executablePath: PAGE_CHROMIUM,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", marker],
   headless: true,
 });

@@ -24,6 +24,6 @@ const run = (concurrency, list) =>
         stdio: "inherit",
       }).status;
 
-const first = run(3, shared);
+const first = run(Number(process.env.BNLAB_BROWSER_JOBS || 3), shared);
 const second = run(1, alone);
 process.exit(first === 0 && second === 0 ? 0 : 1);
