@@ -269,6 +269,8 @@ test("a WebAssembly trap in the worker: replaced, with a visible message, and ru
   assert.match(text, /stopped unexpectedly and was restarted/);
   assert.match(text, /memory access out of bounds/);
   await page.waitForFunction(() => document.documentElement.dataset.status === "idle");
+  // Nothing plays by itself after a crash mid-use: the notice says what to press.
+  assert.match(await page.locator("#notices").textContent(), /Press Run to start again/);
   await page.click("#btn-run");
   await waitFinished(page);
   assert.equal(await articleText(page), expected);

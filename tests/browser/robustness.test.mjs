@@ -173,6 +173,7 @@ test("the first worker dies after init's reply, before start's: the link's run p
   const text = await page.locator("#notices").textContent();
   assert.match(text, /stopped unexpectedly and was restarted/);
   assert.match(text, /killed by the test/);
+  assert.doesNotMatch(text, /Press Run/, "the link's run plays again without a press");
   assertClean(assert, log);
   await context.close();
 });
@@ -196,6 +197,7 @@ test("a worker that cannot be constructed at first: a notice, and the link's run
   const text = await page.locator("#notices").textContent();
   assert.match(text, /stopped unexpectedly and was restarted/);
   assert.match(text, /the worker could not be created \(refused/);
+  assert.doesNotMatch(text, /Press Run/, "the link's run plays again without a press");
   assertClean(assert, log);
   await context.close();
 });

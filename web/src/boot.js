@@ -44,6 +44,9 @@ export async function bootPage({
   };
   const configText = stories.configText(link.configText);
   let reply;
+  // While set, a restarted worker gets the link's config again from here (main.js's onRestart
+  // then leaves the status and does not ask for Run).
+  state.booting = true;
   try {
     reply = await session.start(configText, { ...first, now: true });
   } catch (error) {
@@ -51,6 +54,8 @@ export async function bootPage({
     if (engine.stopped || !error.unanswered) throw error;
     await named;
     reply = await session.start(configText, first);
+  } finally {
+    state.booting = false;
   }
   if (reply.ok === false) {
     showNotices(

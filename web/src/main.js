@@ -34,6 +34,7 @@ const state = {
   page: link.page, // the page's own link fields
   status: "loading", // loading | starting | idle | running | paused | finished | failed
   runId: null,
+  booting: false, // the boot is still to send the link's first config (boot.js)
   store: null,
   articleOutput: "",
   speed: Infinity,
@@ -120,17 +121,19 @@ const rateFor = (totalSteps) =>
 engineHandlers({
   onEvent: (msg) => session.onEvent(msg),
   onRestart(reason) {
-    showNotices(
-      "The computation stopped unexpectedly and was restarted. Press Run to start again.",
-      [`Reason: ${shownValue(reason)}`],
-      { alert: true },
-    );
+    const stopped = "The computation stopped unexpectedly and was restarted.";
+    const details = [`Reason: ${shownValue(reason)}`];
+    showNotices(stopped, details, { alert: true });
     state.runId = null;
     session.setStatus("loading");
-    // Idle once the next worker is up, unless a start was sent meanwhile (the boot's first
-    // config, sent again to the new worker): that start sets the status.
+    // Idle once the next worker is up, unless a start was sent meanwhile or the boot is still to
+    // send the link's config to the new worker: that run plays, so no button needs pressing.
     engine.ready.then(
-      () => state.status === "loading" && session.setStatus("idle"),
+      () => {
+        if (state.status !== "loading" || state.booting) return;
+        session.setStatus("idle");
+        showNotices(`${stopped} Press Run to start again.`, details, { alert: true });
+      },
       () => {},
     );
   },
