@@ -2,25 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "box_muller_simd.h"
+#include "float_bits.h"
 
 namespace bnlab {
 namespace {
-
-std::uint32_t float_bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-float bits_float(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
 
 float flip_sign_if(float f, bool flip) {
   return flip ? bits_float(float_bits(f) ^ 0x80000000u) : f;

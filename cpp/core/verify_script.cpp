@@ -4,11 +4,11 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <utility>
 #include <vector>
 
 #include "article_report.h"
+#include "float_bits.h"
 
 namespace bnlab {
 namespace {
@@ -37,10 +37,8 @@ std::string py_optional_int(const std::optional<std::int64_t>& value) {
 std::string expected_array(const char* name, const std::vector<float>& values) {
   std::string out = "    \"" + std::string(name) + "\": [\n";
   for (const float v : values) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
     char hex[16];
-    std::snprintf(hex, sizeof hex, "0x%08x", static_cast<unsigned>(bits));
+    std::snprintf(hex, sizeof hex, "0x%08x", static_cast<unsigned>(float_bits(v)));
     out += "        " + std::string(hex) + ",  # " +
            (std::isnan(v) ? std::string("nan") : shortest_text(v)) + "\n";
   }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "box_muller_simd.h"
+#include "float_bits.h"
 #include "torch_generator.h"
 
 #if !defined(__wasm_simd128__)
@@ -20,11 +21,7 @@
 
 namespace {
 
-std::uint32_t bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
+using bnlab::float_bits;
 
 float uniform(std::uint32_t k) { return static_cast<float>(k) * (1.0f / 16777216.0f); }
 
@@ -60,11 +57,11 @@ int main() {
     for (int j = 0; j < 8; ++j) {
       float s, c;
       bnlab::cephes_sincosf(theta[j], &s, &c);
-      if (bits(log_v[j]) != bits(bnlab::cephes_logf(u1[j]))) {
+      if (float_bits(log_v[j]) != float_bits(bnlab::cephes_logf(u1[j]))) {
         if (log_diff++ < 5)
           std::printf("log(%a): SIMD %a, scalar %a\n", u1[j], log_v[j], bnlab::cephes_logf(u1[j]));
       }
-      if (bits(sin_v[j]) != bits(s) || bits(cos_v[j]) != bits(c)) {
+      if (float_bits(sin_v[j]) != float_bits(s) || float_bits(cos_v[j]) != float_bits(c)) {
         if (sincos_diff++ < 5)
           std::printf("sincos(%a): SIMD %a %a, scalar %a %a\n", theta[j], sin_v[j], cos_v[j], s, c);
       }

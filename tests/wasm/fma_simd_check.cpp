@@ -10,11 +10,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
 
+#include "float_bits.h"
 #include "fma_simd.h"
 
 #if !defined(__wasm_simd128__)
@@ -23,21 +23,12 @@
 
 namespace {
 
-std::uint32_t bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-float from_bits(std::uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
+using bnlab::bits_float;
+using bnlab::float_bits;
 
 std::int64_t differ(const std::vector<float>& a, const std::vector<float>& b) {
   std::int64_t n = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) n += bits(a[i]) != bits(b[i]);
+  for (std::size_t i = 0; i < a.size(); ++i) n += float_bits(a[i]) != float_bits(b[i]);
   return n;
 }
 
@@ -59,7 +50,7 @@ void crafted(std::mt19937& rng, float* x, float* a, float* b) {
 float random_float(std::mt19937& rng) {
   switch (rng() % 8) {
     case 0:  // any bit pattern: NaNs, infinities, subnormals included
-      return from_bits(static_cast<std::uint32_t>(rng()));
+      return bits_float(static_cast<std::uint32_t>(rng()));
     case 1:
       return 0.0f;
     case 2:
@@ -134,7 +125,8 @@ int main() {
     }
     bnlab::fma_scale_shift_portable(xs, aa, bb, ys_want, n);
     bnlab::fma_scale_shift_simd(xs, aa, bb, ys_got, n);
-    for (std::int64_t i = 0; i < n; ++i) scale_differ += bits(ys_want[i]) != bits(ys_got[i]);
+    for (std::int64_t i = 0; i < n; ++i)
+      scale_differ += float_bits(ys_want[i]) != float_bits(ys_got[i]);
     scale_values += n;
   }
   std::printf("scale_shift: %lld of %lld values differ\n", static_cast<long long>(scale_differ),

@@ -10,11 +10,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <random>
 #include <vector>
 
 #include "channel_moments.h"
+#include "float_bits.h"
 #include "welford_m2.h"
 
 #if !defined(__wasm_simd128__)
@@ -23,11 +23,7 @@
 
 namespace {
 
-std::uint64_t bits(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
+using bnlab::double_bits;
 
 struct Case {
   double d, w, q;
@@ -92,7 +88,9 @@ Case special(std::mt19937_64& rng) {
   return {pick(), pick(), pick()};
 }
 
-bool same(double a, double b) { return bits(a) == bits(b) || (std::isnan(a) && std::isnan(b)); }
+bool same(double a, double b) {
+  return double_bits(a) == double_bits(b) || (std::isnan(a) && std::isnan(b));
+}
 
 }  // namespace
 

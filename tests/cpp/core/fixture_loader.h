@@ -7,7 +7,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -15,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "float_bits.h"
 
 #ifndef BNLAB_FIXTURES_DIR
 #error "BNLAB_FIXTURES_DIR must be defined as the absolute path of tests/fixtures"
@@ -45,23 +46,9 @@ inline const Json& fixture_cases(const std::string& file) {
   return json["cases"];
 }
 
-inline float float_from_bits(std::uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-inline std::uint32_t bits_of(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
-inline std::uint64_t bits_of(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
+inline float float_from_bits(std::uint32_t bits) { return bnlab::bits_float(bits); }
+inline std::uint32_t bits_of(float f) { return bnlab::float_bits(f); }
+inline std::uint64_t bits_of(double d) { return bnlab::double_bits(d); }
 
 // JSON numbers as float32 (null, the JSON of NaN, as NaN).
 inline std::vector<float> floats_from_json(const Json& values) {

@@ -5,29 +5,23 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "box_muller_simd.h"
+#include "float_bits.h"
 #include "mersenne_twister.h"
 #include "torch_generator.h"
 
 namespace bnlab {
 namespace {
 
-std::uint32_t bits(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
 // Index of the first differing float, or -1.
 long first_difference(const std::vector<float>& a, const std::vector<float>& b) {
   if (a.size() != b.size()) return 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (bits(a[i]) != bits(b[i])) return static_cast<long>(i);
+    if (float_bits(a[i]) != float_bits(b[i])) return static_cast<long>(i);
   }
   return -1;
 }
@@ -55,7 +49,8 @@ TEST(MersenneTwister, SameStreamAsStdMt19937ThroughEveryEntryPoint) {
             const float expected =
                 static_cast<float>(static_cast<std::uint32_t>(want()) & 0xFFFFFFu) *
                 (1.0f / 16777216.0f);
-            ASSERT_EQ(bits(floats[i]), bits(expected)) << "op " << op << ", float " << i;
+            ASSERT_EQ(float_bits(floats[i]), float_bits(expected))
+                << "op " << op << ", float " << i;
           }
           break;
         default:
@@ -97,10 +92,12 @@ TEST(Avx2BoxMuller, LogAndSincosEqualTheScalarCodeOnAllRandnInputs) {
     avx2_logf_x8(in, out);
     avx2_sincosf_x8(t, s, c);
     for (int l = 0; l < 8; ++l) {
-      if (bits(out[l]) != bits(cephes_logf(in[l])) && log_diffs++ == 0) first_log = k0 + l;
+      if (float_bits(out[l]) != float_bits(cephes_logf(in[l])) && log_diffs++ == 0)
+        first_log = k0 + l;
       float ws, wc;
       cephes_sincosf(t[l], &ws, &wc);
-      if ((bits(s[l]) != bits(ws) || bits(c[l]) != bits(wc)) && sincos_diffs++ == 0) {
+      if ((float_bits(s[l]) != float_bits(ws) || float_bits(c[l]) != float_bits(wc)) &&
+          sincos_diffs++ == 0) {
         first_sincos = k0 + l;
       }
     }
@@ -119,11 +116,11 @@ TEST(Avx2BoxMuller, SignedAndEdgeInputsEqualTheScalarCode) {
   avx2_logf_x8(xs, lo);
   avx2_sincosf_x8(ts, s, c);
   for (int l = 0; l < 8; ++l) {
-    EXPECT_EQ(bits(lo[l]), bits(cephes_logf(xs[l]))) << "log(" << xs[l] << ")";
+    EXPECT_EQ(float_bits(lo[l]), float_bits(cephes_logf(xs[l]))) << "log(" << xs[l] << ")";
     float ws, wc;
     cephes_sincosf(ts[l], &ws, &wc);
-    EXPECT_EQ(bits(s[l]), bits(ws)) << "sin(" << ts[l] << ")";
-    EXPECT_EQ(bits(c[l]), bits(wc)) << "cos(" << ts[l] << ")";
+    EXPECT_EQ(float_bits(s[l]), float_bits(ws)) << "sin(" << ts[l] << ")";
+    EXPECT_EQ(float_bits(c[l]), float_bits(wc)) << "cos(" << ts[l] << ")";
   }
 }
 #endif
