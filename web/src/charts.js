@@ -24,6 +24,12 @@ import { nextTask } from "./next-task.js";
 export { MAX_SHOWN_CHANNELS } from "./chart-style.js";
 export { statisticRange } from "./chart-build.js";
 
+// The two statistic charts: their canvas, title, trace keys and true value.
+const STATISTIC_CHARTS = {
+  mean: { canvas: "mean", yTitle: "mean", keys: ["runningMean", "manualMean"], center: 0 },
+  var: { canvas: "variance", yTitle: "variance", keys: ["runningVar", "manualVar"], center: 1 },
+};
+
 export class Charts {
   constructor(canvases) {
     this.canvases = canvases; // {mean, variance, distance}
@@ -80,6 +86,22 @@ export class Charts {
 
   #token = null;
 
+  // The chart of one statistic ("mean" or "var"): running against manual, around its true value.
+  #statisticPart(stat, { shown, totalSteps, config }, { n, m, t, scenario, marks }) {
+    const { canvas, yTitle, keys, center } = STATISTIC_CHARTS[stat];
+    const half = statisticRange(m, n, stat);
+    return statisticChart(this.canvases[canvas], t, {
+      yTitle,
+      keys,
+      shown,
+      totalSteps,
+      center,
+      half,
+      range: scenario && scenarioRange(config, stat, half.half),
+      marks,
+    });
+  }
+
   #setupParts(run) {
     const { shown, totalSteps, config } = run;
     const built = {};
@@ -100,31 +122,10 @@ export class Charts {
         // The true values move only with shift, scale or a switch (not a freeze).
         labelDistanceChoices(scenario !== null && hasScenario({ ...config, freeze: null }));
         s = { n, m, t, scenario, marks };
-        const half = statisticRange(m, n, "mean");
-        built.mean = statisticChart(this.canvases.mean, t, {
-          yTitle: "mean",
-          keys: ["runningMean", "manualMean"],
-          shown,
-          totalSteps,
-          center: 0,
-          half,
-          range: scenario && scenarioRange(config, "mean", half.half),
-          marks,
-        });
+        built.mean = this.#statisticPart("mean", run, s);
       },
       () => {
-        const { n, m, t, scenario, marks } = s;
-        const half = statisticRange(m, n, "var");
-        built.variance = statisticChart(this.canvases.variance, t, {
-          yTitle: "variance",
-          keys: ["runningVar", "manualVar"],
-          shown,
-          totalSteps,
-          center: 1,
-          half,
-          range: scenario && scenarioRange(config, "var", half.half),
-          marks,
-        });
+        built.variance = this.#statisticPart("var", run, s);
       },
       () => {
         built.distance = distanceChart(this.canvases.distance, s.t, {
