@@ -40,8 +40,10 @@ if [ "$mode" = test ]; then
   need /usr/include/gtest/gtest.h libgtest-dev
   need /usr/include/nlohmann/json.hpp nlohmann-json3-dev
   need clang-format clang-format
-  # The browser tests drive chromium-headless-shell (half the CPU of the full browser); the
-  # full chromium does too, slower, for a user who has it and cannot install packages.
+  # The browser tests drive chromium-headless-shell (half the CPU of the full browser) and the
+  # full chromium where the shell differs (a wasm trap in a worker); without the shell (a user
+  # who cannot install packages) they all run in the full browser, slower.
+  need /usr/bin/chromium chromium
   if [ "$(id -u)" = 0 ] || [ ! -e /usr/bin/chromium ]; then
     need /usr/bin/chromium-headless-shell chromium-headless-shell
   fi
