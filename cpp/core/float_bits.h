@@ -25,4 +25,10 @@ inline std::uint64_t double_bits(double d) {
   return u;
 }
 
+inline double bits_double(std::uint64_t u) {
+  double d;
+  std::memcpy(&d, &u, sizeof d);
+  return d;
+}
+
 }  // namespace bnlab

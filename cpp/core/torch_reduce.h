@@ -5,8 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <vector>
+
+#include "float_bits.h"
 
 namespace bnlab {
 
@@ -54,19 +55,6 @@ float torch_sum(const float* x, std::int64_t n);
 // from vectorising (an out-of-line call per value was 38 % of a wasm step).
 inline double fma_by_odd_rounding(double a, double b, double c);
 
-namespace reduce_detail {
-inline std::uint64_t bits_of(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, sizeof u);
-  return u;
-}
-inline double double_of(std::uint64_t u) {
-  double d;
-  std::memcpy(&d, &u, sizeof d);
-  return d;
-}
-}  // namespace reduce_detail
-
 inline double fma_by_odd_rounding(double a, double b, double c) {
   // a*b = uh + ul exactly (Veltkamp splitting, Dekker's product).
   constexpr double kSplitter = 134217729.0;  // 2^27 + 1
@@ -86,10 +74,10 @@ inline double fma_by_odd_rounding(double a, double b, double c) {
   const double vb = v - tl;
   const double err = (tl - (v - vb)) + (ul - vb);
   // Without branches, so that loops over channels stay vectorisable.
-  const std::uint64_t u = reduce_detail::bits_of(v);
+  const std::uint64_t u = double_bits(v);
   const std::uint64_t move = static_cast<std::uint64_t>(err != 0.0) & ~u & 1;
   const std::uint64_t step = ((err > 0) == (v > 0)) ? 1 : ~std::uint64_t{0};
-  return th + reduce_detail::double_of(u + move * step);
+  return th + bits_double(u + move * step);
 }
 
 }  // namespace bnlab
