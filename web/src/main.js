@@ -34,7 +34,7 @@ const state = {
   page: link.page, // the page's own link fields
   status: "loading", // loading | starting | idle | running | paused | finished | failed
   runId: null,
-  booting: false, // the boot is still to send the link's first config (boot.js)
+  booting: false, // the boot's first start has not settled (boot.js sends it again after a restart)
   store: null,
   articleOutput: "",
   speed: Infinity,
