@@ -4,7 +4,8 @@ GPU process..., node, python3), sampled from /proc every 0.3 s.
 
 `time` undercounts the browser tests: Chromium's renderers are not its own children's children in
 the way rusage follows, so their CPU is missing from the total. Samples miss at most the last 0.3 s
-of a process, so the figures here are lower bounds too.
+of a process, so the figures here are lower bounds too. The last line is the whole machine's busy
+CPU time over the run (from /proc/stat): everything, whoever ran it.
 
     python3 scripts/cpu-by-process.py npm run --silent test:browser
 """
@@ -48,9 +49,16 @@ def sample(seen):
             seen[pid] = (name, max(cpu, seen.get(pid, ("", 0.0))[1]))
 
 
+def machine_busy():
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICK  # all but idle and iowait
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    busy_before, started = machine_busy(), time.time()
     child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen = {}
     while child.poll() is None:
@@ -62,6 +70,8 @@ def main():
     for name, cpu in totals.most_common():
         print(f"{cpu:8.1f} s  {name}")
     print(f"{sum(totals.values()):8.1f} s  in all (exit status {child.returncode})")
+    busy, wall = machine_busy() - busy_before, time.time() - started
+    print(f"{busy:8.1f} s  the machine was busy, over {wall:.1f} s of wall time")
     sys.exit(child.returncode)
 
 

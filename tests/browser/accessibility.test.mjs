@@ -1,6 +1,6 @@
 // axe-core on the page in light and dark, wide and narrow, embedded and with
-// messages; keyboard use; screenshots saved to tests/browser/screenshots/ for
-// review.
+// messages; keyboard use; screenshots in tests/browser/screenshots/ for
+// review (npm run screenshots).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {

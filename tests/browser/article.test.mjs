@@ -3,7 +3,7 @@
 // made by running the article's script), over http and from the single file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   fileEnv,
   openPage,
@@ -14,6 +14,7 @@ import {
   queryFor,
   ARTICLE_QUERY,
 } from "./helpers.mjs";
+import { PYTHON, needsTorch } from "../pytorch.mjs";
 
 const env = fileEnv();
 
@@ -112,16 +113,13 @@ test("'Copy as PyTorch code' gives a script that prints the page's text", async 
   assertClean(assert, log);
   await context.close();
 
-  const python = "/usr/bin/python3";
-  const hasTorch = spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
   await t.test(
     "run by PyTorch, the script prints the page's text",
     {
-      skip:
-        !hasTorch && `PyTorch is not installed for ${python} (apt-get install -y python3-torch)`,
+      skip: needsTorch(),
     },
     () => {
-      const out = execFileSync(python, ["-"], { input: code, encoding: "utf8", timeout: 120000 });
+      const out = execFileSync(PYTHON, ["-"], { input: code, encoding: "utf8", timeout: 120000 });
       assert.equal(out, pageText, "the script prints what the page shows");
     },
   );

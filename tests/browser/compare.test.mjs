@@ -7,7 +7,7 @@
 // 1280 and 360 px, light and dark.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import {
   fileEnv,
@@ -18,8 +18,9 @@ import {
   articleText,
   assertClean,
   repo,
-  screenshotDir,
+  screenshot,
 } from "./helpers.mjs";
+import { PYTHON, needsTorch } from "../pytorch.mjs";
 
 const env = fileEnv();
 
@@ -157,16 +158,13 @@ test("'Copy as PyTorch code' while comparing runs A then B", async (t) => {
   assert.equal(code, await page.locator("#pytorch-code").textContent());
   assertClean(assert, log);
   await context.close();
-  const python = "/usr/bin/python3";
-  const hasTorch = spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
   await t.test(
     "run by PyTorch, the script prints CLI(A) then CLI(B)",
     {
-      skip:
-        !hasTorch && `PyTorch is not installed for ${python} (apt-get install -y python3-torch)`,
+      skip: needsTorch(),
     },
     () => {
-      const out = execFileSync(python, ["-"], { input: code, encoding: "utf8", timeout: 120000 });
+      const out = execFileSync(PYTHON, ["-"], { input: code, encoding: "utf8", timeout: 120000 });
       const { a, b } = sides(search);
       assert.equal(out, cli(a) + cli(b));
     },
@@ -182,9 +180,7 @@ for (const width of [1280, 360]) {
       });
       await waitCompared(page);
       await page.locator("#compare details summary").click();
-      await page.locator("#charts").screenshot({
-        path: join(screenshotDir, `compare-${width}-${colorScheme}.png`),
-      });
+      await screenshot(page.locator("#charts"), `compare-${width}-${colorScheme}`);
       const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
       for (const target of ["#compare", "#compare-legend"]) {

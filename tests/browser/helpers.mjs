@@ -93,7 +93,8 @@ const axeSource = readFileSync(
   "utf8",
 );
 export async function axeViolations(page, { scope = null, serious = false } = {}) {
-  await page.evaluate(axeSource);
+  // Evaluating axe's 550 kB takes about 0.2 s of CPU: once per document is enough.
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
   const result = await page.evaluate(
     (s) => window.axe.run(s ?? document, { resultTypes: ["violations"] }),
     scope,
@@ -207,10 +208,17 @@ export function assertClean(assert, log, { allowConsoleErrors = [] } = {}) {
   assert.deepEqual(log.failed, [], "failed requests");
 }
 
-export async function screenshot(page, name) {
+// Pictures for people to look at after a UI change: tests/browser/screenshots/<name>.png, of
+// the whole page (a Page) or of one element (a Locator). Taken only under `npm run screenshots`
+// (BNLAB_SCREENSHOTS=1): no test reads them, and their 89 pictures cost about 20 s of CPU and
+// 13 s of the browser suite's time (docs/toolchain-notes.md).
+export const TAKING_SCREENSHOTS = process.env.BNLAB_SCREENSHOTS === "1";
+export async function screenshot(target, name) {
+  if (!TAKING_SCREENSHOTS) return null;
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  const isPage = typeof target.goto === "function";
+  await target.screenshot(isPage ? { path, fullPage: true } : { path });
   return path;
 }
 

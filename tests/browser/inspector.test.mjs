@@ -16,7 +16,6 @@ import {
   waitFinished,
   assertClean,
   screenshot,
-  screenshotDir,
   repo,
 } from "./helpers.mjs";
 
@@ -197,9 +196,7 @@ for (const width of [1280, 360]) {
       await page.waitForTimeout(100);
       await page.locator("#inspector").scrollIntoViewIfNeeded();
       await screenshot(page, `inspector-page-${width}-${colorScheme}`);
-      await page
-        .locator("#inspector")
-        .screenshot({ path: join(screenshotDir, `inspector-${width}-${colorScheme}.png`) });
+      await screenshot(page.locator("#inspector"), `inspector-${width}-${colorScheme}`);
       const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `horizontal overflow of ${overflow} px`);
       const found = await axeViolations(page, { scope: "#inspector" });

@@ -5,7 +5,7 @@
 // axe plus screenshots at 1280 and 360 px, light and dark.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   fileEnv,
@@ -15,7 +15,7 @@ import {
   waitFinished,
   assertClean,
   repo,
-  screenshotDir,
+  screenshot,
 } from "./helpers.mjs";
 
 const load = (name) => JSON.parse(readFileSync(join(repo, "tests/fixtures", name), "utf8"));
@@ -221,10 +221,8 @@ for (const width of [1280, 360]) {
         await summary.click();
       }
       await page.waitForTimeout(200);
-      mkdirSync(screenshotDir, { recursive: true });
       for (const name of ["probe", "unbiased-variance", "conventions"]) {
-        const path = join(screenshotDir, `lens-${name}-${width}-${colorScheme}.png`);
-        await page.locator(`#lens-${name}`).screenshot({ path });
+        await screenshot(page.locator(`#lens-${name}`), `lens-${name}-${width}-${colorScheme}`);
       }
       const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `horizontal overflow of ${overflow} px`);

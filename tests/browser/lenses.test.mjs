@@ -288,12 +288,10 @@ for (const [lens, query] of SHOTS) {
         await page.waitForTimeout(300);
         await checkLayout(page, `${lens} ${width} ${colorScheme}`);
         await screenshot(page, `lens-${lens}-${width}-${colorScheme}`);
-        await page.locator(`#lens-${lens}`).screenshot({
-          path: join(
-            repo,
-            `tests/browser/screenshots/lens-${lens}-${width}-${colorScheme}-panel.png`,
-          ),
-        });
+        await screenshot(
+          page.locator(`#lens-${lens}`),
+          `lens-${lens}-${width}-${colorScheme}-panel`,
+        );
         assertClean(assert, log);
         await context.close();
       });

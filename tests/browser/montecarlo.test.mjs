@@ -16,7 +16,7 @@ import {
   openPage,
   assertClean,
   repo,
-  screenshotDir,
+  screenshot,
 } from "./helpers.mjs";
 
 const env = fileEnv();
@@ -189,8 +189,7 @@ test("seeds lens: a bad mc= falls back to the button; screenshots before and aft
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme });
       await page.waitForTimeout(150);
-      const path = join(screenshotDir, `seeds-${width}-${colorScheme}-${when}.png`);
-      await lens.screenshot({ path });
+      await screenshot(lens, `seeds-${width}-${colorScheme}-${when}`);
       const overflow = await sidewaysOverflow(page);
       assert.ok(overflow <= 0, `${width} px ${when}: horizontal overflow of ${overflow} px`);
     }

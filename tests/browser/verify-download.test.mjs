@@ -9,17 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileEnv, openPage, waitFinished, assertClean, repo, screenshot } from "./helpers.mjs";
+import { PYTHON, torchMissing } from "../pytorch.mjs";
 
-const python = "/usr/bin/python3";
 const nativeCli = join(repo, "build", "native", "bnlab");
 
 const env = fileEnv();
-
-function torchMissing() {
-  if (!existsSync(python)) return `${python} does not exist`;
-  const r = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0 ? null : `${python} cannot import torch`;
-}
 
 const config = {
   seed: "7",
@@ -82,7 +76,7 @@ test("the verification script downloads and PyTorch agrees bit for bit", async (
     t.skip(`running the script in PyTorch: ${missing}`);
     return;
   }
-  const run = spawnSync(python, [file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, [file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.equal(run.stdout.trim().split("\n").pop(), "OK: bit-exact");
 });

@@ -1,7 +1,7 @@
 // Shared helpers for the Node tests: the built WebAssembly module, the
 // PyTorch fixtures, float32 bit patterns, and real PyTorch (/usr/bin/python3).
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,29 +77,8 @@ export function configArgs(config) {
   return args;
 }
 
-// The Python with torch 1.13 that the fixtures come from.
-export const PYTHON = "/usr/bin/python3";
-
-// Why PYTHON cannot run PyTorch (a test then skips with it, visibly), or null.
-// Asked once per test file, only by the tests that need it (importing torch
-// takes a second or two).
-let torchAnswer;
-export function torchMissing() {
-  if (torchAnswer !== undefined) return torchAnswer;
-  if (!existsSync(PYTHON)) return (torchAnswer = `${PYTHON} does not exist`);
-  const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  torchAnswer =
-    r.status === 0
-      ? null
-      : `${PYTHON} cannot import torch (apt-get install -y python3-torch): ${(r.stderr || "").trim().split("\n").pop()}`;
-  return torchAnswer;
-}
-
-// The skip option of a test that needs PyTorch: false, or the reason.
-export function needsTorch() {
-  const missing = torchMissing();
-  return missing ? `no PyTorch: ${missing}` : false;
-}
+import { PYTHON } from "../pytorch.mjs";
+export { PYTHON, torchMissing, needsTorch } from "../pytorch.mjs";
 
 // Runs a Python script (stdin) with PYTHON: {code, out, err}.
 export function python(script) {
