@@ -3,17 +3,21 @@
 // about wall-clock pacing (a run played over seconds, skipped, or drawn at
 // once) alone, so that the other files' load cannot make a paced run late.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../tests/browser");
 // Files with checks of how long a run takes on the page's own clock.
-const PACED = new Set(["view.test.mjs"]);
+const PACED = new Set(["pacing.test.mjs"]);
 
+// The biggest files first (size stands in for how long a file runs): a long file started last
+// would run on after the others, with the cores it leaves idle.
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".test.mjs"))
-  .sort();
+  .map((f) => ({ f, size: statSync(path.join(dir, f)).size }))
+  .sort((a, b) => b.size - a.size || a.f.localeCompare(b.f))
+  .map(({ f }) => f);
 const shared = files.filter((f) => !PACED.has(f)).map((f) => path.join(dir, f));
 const alone = files.filter((f) => PACED.has(f)).map((f) => path.join(dir, f));
 
